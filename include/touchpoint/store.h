@@ -1,0 +1,133 @@
+/* touchpoint/store.h - the store: where journeys and responses live.
+ *
+ * Every SQL statement of touchpoint sits behind this interface. The embedded
+ * backend is one SQLite file (WAL mode, foreign keys on); a PostgreSQL backend
+ * can implement the same operations. Callers never see SQL or a database
+ * handle. A store is used by one thread at a time. */
+#ifndef TOUCHPOINT_STORE_H
+#define TOUCHPOINT_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "touchpoint/error.h"
+#include "touchpoint/journey.h"
+#include "touchpoint/response.h"
+
+struct tp_store;
+
+enum tp_store_mode {
+	TP_STORE_READ,   /* the database must exist and be initialised */
+	TP_STORE_WRITE,  /* the database must exist and be initialised */
+	TP_STORE_CREATE, /* create the file if needed and apply migrations */
+};
+
+/* The schema version this program writes. */
+int tp_store_schema_version(void);
+
+/* Resolves the database path: explicit (if not NULL), else $TOUCHPOINT_DB,
+ * else "./touchpoint.db". Returns a constant or the argument. */
+const char *tp_store_default_path(const char *explicit_path);
+
+/* Opens the store at path. TP_STORE_CREATE creates the file and brings its
+ * schema to the current version (idempotent). Other modes fail with
+ * TP_ENOTFOUND when the file does not exist and TP_ESCHEMA when it is not
+ * initialised or older than the program ("run touchpoint init"). Every mode
+ * refuses, with TP_ESCHEMA, a database whose schema is newer than the
+ * program. On success *out is a store the caller closes with
+ * tp_store_close(); on error *out is NULL and nothing was changed. */
+enum tp_status tp_store_open(const char *path, enum tp_store_mode mode,
+			     struct tp_store **out, struct tp_error *err);
+
+/* Closes the store, rolling back any transaction still open. Accepts NULL. */
+void tp_store_close(struct tp_store *store);
+
+/* The schema version found in the file when it was opened (0 = new). */
+int tp_store_found_version(const struct tp_store *store);
+
+/* --- journey --- */
+
+/* Loads the stored journey. *out is a journey the caller frees with
+ * tp_journey_free() (with no phases when none was imported yet). */
+enum tp_status tp_store_journey_load(struct tp_store *store,
+				     struct tp_journey **out,
+				     struct tp_error *err);
+
+/* Replaces the stored journey with `journey` in one transaction. Phases,
+ * channels and touchpoints are matched by id: those kept keep their stored
+ * responses. Touchpoints that disappear and still have responses make the
+ * call fail with TP_ECONFLICT naming them, unless force is true; then their
+ * responses become unassigned and *unassigned (if not NULL) says how many.
+ * On any error nothing is changed. */
+enum tp_status tp_store_journey_replace(struct tp_store *store,
+					const struct tp_journey *journey,
+					bool force, int64_t *unassigned,
+					struct tp_error *err);
+
+/* --- responses --- */
+
+/* Transactions group many inserts: all of them are kept by commit, none by
+ * rollback. Inserting outside a transaction is allowed (one per insert). */
+enum tp_status tp_store_begin(struct tp_store *store, struct tp_error *err);
+enum tp_status tp_store_commit(struct tp_store *store, struct tp_error *err);
+enum tp_status tp_store_rollback(struct tp_store *store, struct tp_error *err);
+
+/* Inserts one response and writes it at once. The response must have
+ * passed tp_response_check(). Its touchpoint (if any) must be in the stored
+ * journey, else TP_EINPUT "unknown touchpoint". A response whose response_id
+ * is already stored changes nothing: *inserted is set false and TP_OK
+ * returned. Segment attributes are dictionary-encoded; a store holds at most
+ * TP_ATTRS_MAX distinct attribute names (TP_ELIMIT beyond). */
+enum tp_status tp_store_response_insert(struct tp_store *store,
+					const struct tp_response *r,
+					bool *inserted, struct tp_error *err);
+
+/* Bulk path for imports: queues one response (copied; the caller's strings
+ * need not outlive the call) inside an open transaction, and writes queued
+ * responses many rows per statement. The same checks as
+ * tp_store_response_insert() apply at once (unknown touchpoint, attribute
+ * limit). Queued rows are written by tp_store_response_flush(), by commit,
+ * and before any read; rollback discards them. */
+enum tp_status tp_store_response_add(struct tp_store *store, const struct tp_response *r,
+				     struct tp_error *err);
+
+/* Writes the queued responses. *inserted (if not NULL) receives how many of
+ * the responses added since the previous flush were new; the others had a
+ * response_id already stored (or repeated among them) and changed nothing. */
+enum tp_status tp_store_response_flush(struct tp_store *store, int64_t *inserted,
+				       struct tp_error *err);
+
+/* True when the stored journey has a touchpoint with this id. */
+bool tp_store_has_touchpoint(struct tp_store *store, const char *id);
+
+/* Counts of stored data, for summaries. */
+struct tp_store_counts {
+	int64_t responses;
+	int64_t by_type[3];  /* indexed by enum tp_respondent_type */
+	int64_t unassigned;  /* responses with no touchpoint */
+	int64_t with_comment;
+	int64_t attributes;  /* distinct segment attribute names */
+	int64_t first_at;    /* earliest submitted_at, 0 when no responses */
+	int64_t last_at;
+};
+enum tp_status tp_store_counts(struct tp_store *store, struct tp_store_counts *out,
+			       struct tp_error *err);
+
+/* Number of responses per touchpoint id, for the stored journey's
+ * touchpoints in journey order. counts[i] matches journey->touchpoints[i] of
+ * the journey passed (as loaded from this store). */
+enum tp_status tp_store_touchpoint_counts(struct tp_store *store,
+					  const struct tp_journey *journey,
+					  int64_t *counts, struct tp_error *err);
+
+/* Calls fn for each stored response in submitted_at order (ties by id),
+ * at most `limit` of them (0 = all), newest first when newest_first. The
+ * response passed to fn is valid only during the call. fn returns 0 to go
+ * on, non-zero to stop. */
+typedef int (*tp_response_fn)(const struct tp_response *r, void *ctx);
+enum tp_status tp_store_responses_each(struct tp_store *store, int64_t limit,
+				       bool newest_first, tp_response_fn fn,
+				       void *ctx, struct tp_error *err);
+
+#endif

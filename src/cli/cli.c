@@ -1,0 +1,79 @@
+/* cli/cli.c - helpers shared by the commands: errors, store opening, and
+ * text layout that counts characters rather than bytes. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "util/utf8.h"
+
+int cli_fail(const struct tp_error *err)
+{
+	fprintf(stderr, "touchpoint: %s\n", err->message[0] ? err->message
+							    : tp_strerror(err->status));
+	return CLI_USER_ERROR;
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "touchpoint %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry `touchpoint %s --help`.\n", cmd);
+	return CLI_USAGE_ERROR;
+}
+
+int cli_open_store(const struct cli *cli, enum tp_store_mode mode, struct tp_store **out)
+{
+	struct tp_error err;
+	const char *path = tp_store_default_path(cli->db_path);
+	if (tp_store_open(path, mode, out, &err) != TP_OK)
+		return cli_fail(&err);
+	return CLI_OK;
+}
+
+bool cli_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return false;
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return true;
+	}
+	return false;
+}
+
+void cli_print_cell(FILE *out, const char *s, size_t width)
+{
+	if (!s)
+		s = "";
+	size_t len = strlen(s);
+	size_t chars = tp_utf8_valid(s, len, NULL) ? tp_utf8_length(s, len) : len;
+	if (chars <= width) {
+		fputs(s, out);
+		for (size_t i = chars; i < width; i++)
+			fputc(' ', out);
+		return;
+	}
+	size_t keep = tp_utf8_valid(s, len, NULL) ? tp_utf8_prefix(s, len, width - 1) : width - 1;
+	fwrite(s, 1, keep, out);
+	fputs("…", out);
+}
+
+const char *cli_thousands(long long n, char *buf, size_t size)
+{
+	char digits[32];
+	int len = snprintf(digits, sizeof digits, "%lld", n < 0 ? -n : n);
+	size_t o = 0;
+	if (n < 0 && o + 1 < size)
+		buf[o++] = '-';
+	for (int i = 0; i < len && o + 2 < size; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}

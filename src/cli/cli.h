@@ -1,0 +1,52 @@
+/* cli/cli.h - what the `touchpoint` command's files share.
+ *
+ * The command line is a thin front end: it parses arguments, calls the
+ * library, and shows results and errors. Exit codes (DESIGN.md): 0 success,
+ * 1 user error (bad input, with a message on stderr), 2 usage error. */
+#ifndef TP_CLI_CLI_H
+#define TP_CLI_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "touchpoint/error.h"
+#include "touchpoint/store.h"
+
+#define CLI_OK 0
+#define CLI_USER_ERROR 1
+#define CLI_USAGE_ERROR 2
+
+struct cli {
+	const char *db_path; /* from --db, or NULL for the default */
+};
+
+/* Prints "touchpoint: MESSAGE" on stderr; returns CLI_USER_ERROR. */
+int cli_fail(const struct tp_error *err);
+
+/* Prints "touchpoint CMD: MESSAGE" and a --help hint; returns CLI_USAGE_ERROR. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Opens the store at the resolved path in the given mode; prints and
+ * returns CLI_USER_ERROR on failure, else CLI_OK. */
+int cli_open_store(const struct cli *cli, enum tp_store_mode mode, struct tp_store **out);
+
+/* True when argv[i] is -h or --help. */
+bool cli_wants_help(int argc, char **argv);
+
+/* Prints s left-aligned in `width` terminal columns (counting UTF-8
+ * characters, not bytes), shortening it with "…" when too long. */
+void cli_print_cell(FILE *out, const char *s, size_t width);
+
+/* Formats n with thousands separators ("1,234,567") into buf. */
+const char *cli_thousands(long long n, char *buf, size_t size);
+
+int cmd_init(struct cli *cli, int argc, char **argv);
+int cmd_journey(struct cli *cli, int argc, char **argv);
+int cmd_import(struct cli *cli, int argc, char **argv);
+int cmd_demo(struct cli *cli, int argc, char **argv);
+int cmd_status(struct cli *cli, int argc, char **argv);
+
+/* Shows the store's journey and what it holds (used by status and demo). */
+int cli_show_status(struct tp_store *store, const char *path);
+
+#endif

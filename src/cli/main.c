@@ -1,0 +1,75 @@
+/* cli/main.c - the `touchpoint` command: global options and dispatch. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const char usage_text[] =
+	"Usage: touchpoint [--db PATH] COMMAND [ARGS]\n"
+	"\n"
+	"touchpoint maps the customer journey, measures every touchpoint and\n"
+	"shows what to fix first.\n"
+	"\n"
+	"Commands:\n"
+	"  init                 create or upgrade the database\n"
+	"  journey import FILE  load a journey (phases, channels, touchpoints)\n"
+	"  journey show         print the journey\n"
+	"  import FILE          load responses from CSV or JSON Lines\n"
+	"  status               what the database holds\n"
+	"  demo                 build a demo database and show it\n"
+	"\n"
+	"Options:\n"
+	"  --db PATH   the database (default: $TOUCHPOINT_DB, else ./touchpoint.db)\n"
+	"  --version   print the version\n"
+	"  --help      this text; `touchpoint COMMAND --help` for a command\n"
+	"\n"
+	"Exit status: 0 success, 1 invalid input or data, 2 invalid usage.\n";
+
+struct command {
+	const char *name;
+	int (*run)(struct cli *cli, int argc, char **argv);
+};
+
+static const struct command commands[] = {
+	{"init", cmd_init},     {"journey", cmd_journey}, {"import", cmd_import},
+	{"status", cmd_status}, {"demo", cmd_demo},
+};
+
+int main(int argc, char **argv)
+{
+	struct cli cli = {0};
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(usage_text, stdout);
+			return CLI_OK;
+		}
+		if (strcmp(argv[i], "--version") == 0) {
+			printf("touchpoint %s\n", TP_VERSION);
+			return CLI_OK;
+		}
+		if (strcmp(argv[i], "--db") == 0) {
+			if (i + 1 >= argc || !argv[i + 1][0]) {
+				fputs("touchpoint: --db needs a path\n", stderr);
+				return CLI_USAGE_ERROR;
+			}
+			cli.db_path = argv[++i];
+			continue;
+		}
+		if (strncmp(argv[i], "--db=", 5) == 0 && argv[i][5]) {
+			cli.db_path = argv[i] + 5;
+			continue;
+		}
+		fprintf(stderr, "touchpoint: unknown option %s\nTry `touchpoint --help`.\n", argv[i]);
+		return CLI_USAGE_ERROR;
+	}
+	if (i >= argc) {
+		fputs(usage_text, stderr);
+		return CLI_USAGE_ERROR;
+	}
+	for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
+		if (strcmp(argv[i], commands[k].name) == 0)
+			return commands[k].run(&cli, argc - i, argv + i);
+	fprintf(stderr, "touchpoint: unknown command \"%s\"\nTry `touchpoint --help`.\n", argv[i]);
+	return CLI_USAGE_ERROR;
+}

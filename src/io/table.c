@@ -1,0 +1,877 @@
+/* io/table.c - rows of named text fields from a response file.
+ *
+ * The CSV-shaped formats (plain CSV, Qualtrics, SurveyMonkey, Google Forms)
+ * read their header rows at open, name the columns once, and then hand out
+ * the CSV reader's records as rows without copying them. JSON Lines reads
+ * one line at a time through its own bounded line buffer (a line may not be
+ * longer than JSONL_LINE_MAX) and parses it with jansson; its fields point
+ * into the parsed document, kept until the next row.
+ *
+ * Behaviour worth knowing (beyond io/table.h):
+ *  - A header cell that is empty after trimming is named "column N" (its
+ *    1-based position), so that every column has a name the mapping can use.
+ *  - A CSV row with more fields than the header, whose extra fields are all
+ *    empty (a trailing delimiter, as spreadsheets write), is accepted and
+ *    the extra fields dropped. Any other difference in the field count is a
+ *    malformed row (2); its values are all given, with "" as the name of
+ *    fields past the header.
+ *  - Qualtrics: the header rows 2 and 3 may have fewer or more cells than
+ *    row 1; missing aliases are absent and extra cells ignored. A row 3
+ *    cell that is not {"ImportId": "..."} JSON is used as the alias as it
+ *    is. An alias equal to the column name is left out.
+ *  - JSON Lines: an empty file is a table without rows, not an error.
+ *    Fields from "attributes" take the column of the "attributes" key. A
+ *    name given both at the top level and in "attributes", or an object of
+ *    more than TP_CSV_FIELDS_MAX fields, is a malformed row.
+ *
+ * Errors of tp_table_open() start with the path (the importer shows them as
+ * they are); errors of tp_table_next() start with "line N" (the importer
+ * adds the path). */
+#include <errno.h>
+#include <jansson.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "io/csv_reader.h"
+#include "io/table.h"
+
+#define JSONL_BLOCK (64u << 10)
+#define JSONL_LINE_MAX (8u << 20)
+#define NUMBER_MAX 32
+
+/* The lines of a JSON Lines file: buf[start..end) is read and not yet
+ * returned; buf[start..scan) is known to hold no newline. */
+struct lines {
+	FILE *f;
+	char *buf;
+	size_t cap, start, end, scan;
+	bool eof;
+	long line; /* the line returned last */
+	int64_t consumed, total;
+};
+
+struct tp_table {
+	enum tp_table_format format;
+	struct tp_csv_reader *csv;
+
+	/* Header formats: the columns. */
+	size_t n_columns;
+	char **names;        /* n_columns names, owned */
+	char **aliases;      /* 2 per column, owned, NULL when absent */
+	const char **fields; /* names of a row's fields: names, then "" */
+	int *positions;      /* 1, 2, 3, ... */
+	size_t fields_cap;
+
+	/* JSON Lines. */
+	struct lines in;
+	json_t *doc; /* the document of the row returned last */
+	const char **keys;
+	const char **values;
+	size_t *lengths;
+	int *columns;
+	char (*numbers)[NUMBER_MAX];
+	size_t json_cap;
+};
+
+static const char *const format_names[] = {
+	[TP_TABLE_CSV] = "CSV",
+	[TP_TABLE_JSONL] = "JSON Lines",
+	[TP_TABLE_QUALTRICS] = "Qualtrics",
+	[TP_TABLE_SURVEYMONKEY] = "SurveyMonkey",
+	[TP_TABLE_GOOGLEFORMS] = "Google Forms",
+};
+
+/* --- small text helpers --- */
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+/* A copy of s[0..n) without surrounding white space; NULL when out of
+ * memory. */
+static char *trimmed_copy(const char *s, size_t n)
+{
+	while (n && is_space(*s)) {
+		s++;
+		n--;
+	}
+	while (n && is_space(s[n - 1]))
+		n--;
+	char *t = malloc(n + 1);
+	if (!t)
+		return NULL;
+	memcpy(t, s, n);
+	t[n] = '\0';
+	return t;
+}
+
+/* A new printf-formatted string; NULL when out of memory. */
+__attribute__((format(printf, 1, 2))) static char *format_text(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	char *s = malloc((size_t)n + 1);
+	if (!s)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+static bool grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return true;
+	size_t n = *cap ? *cap : 16;
+	while (n < need)
+		n *= 2;
+	void *q = realloc(*p, n * size);
+	if (!q)
+		return false;
+	*p = q;
+	*cap = n;
+	return true;
+}
+
+/* --- column names --- */
+
+/* An open-addressing set of names, each with the column that owns it and
+ * the next " (k)" suffix to try for its duplicates. */
+struct name_set {
+	size_t cap;
+	const char **keys;
+	size_t *column;
+	unsigned *next_suffix;
+};
+
+static size_t name_hash(const char *s)
+{
+	size_t h = 14695981039346656037u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+/* The slot holding name, or the empty slot where it would go. */
+static size_t name_slot(const struct name_set *set, const char *name)
+{
+	size_t i = name_hash(name) & (set->cap - 1);
+	while (set->keys[i] && strcmp(set->keys[i], name) != 0)
+		i = (i + 1) & (set->cap - 1);
+	return i;
+}
+
+static void name_set_add(struct name_set *set, size_t slot, const char *name, size_t column)
+{
+	set->keys[slot] = name;
+	set->column[slot] = column;
+	set->next_suffix[slot] = 2;
+}
+
+/* Renames the second and later columns of a name to "name (2)", "name
+ * (3)", ..., skipping names already taken. */
+static enum tp_status make_unique(struct tp_table *t, const char *path, struct tp_error *err)
+{
+	struct name_set set = {.cap = 16};
+	while (set.cap < 2 * t->n_columns + 2)
+		set.cap *= 2;
+	enum tp_status st = TP_OK;
+	set.keys = calloc(set.cap, sizeof *set.keys);
+	set.column = calloc(set.cap, sizeof *set.column);
+	set.next_suffix = calloc(set.cap, sizeof *set.next_suffix);
+	if (!set.keys || !set.column || !set.next_suffix)
+		goto nomem;
+	for (size_t i = 0; i < t->n_columns; i++) {
+		size_t slot = name_slot(&set, t->names[i]);
+		if (!set.keys[slot])
+			name_set_add(&set, slot, t->names[i], i);
+	}
+	for (size_t i = 0; i < t->n_columns; i++) {
+		size_t base = name_slot(&set, t->names[i]);
+		if (set.column[base] == i)
+			continue;
+		for (;;) {
+			char *name = format_text("%s (%u)", t->names[i], set.next_suffix[base]++);
+			if (!name)
+				goto nomem;
+			size_t slot = name_slot(&set, name);
+			if (set.keys[slot]) {
+				free(name);
+				continue;
+			}
+			free(t->names[i]);
+			t->names[i] = name;
+			name_set_add(&set, slot, name, i);
+			break;
+		}
+	}
+	goto out;
+nomem:
+	st = tp_error_set(err, TP_ENOMEM, "%s: out of memory", path);
+out:
+	free(set.keys);
+	free(set.column);
+	free(set.next_suffix);
+	return st;
+}
+
+/* Sizes the per-row arrays for rows of n fields. */
+static bool reserve_row_fields(struct tp_table *t, size_t n)
+{
+	size_t old = t->fields_cap, cap = old;
+	if (!grow((void **)&t->fields, &cap, n, sizeof *t->fields))
+		return false;
+	cap = old;
+	if (!grow((void **)&t->positions, &cap, n, sizeof *t->positions))
+		return false;
+	for (size_t i = old; i < cap; i++) {
+		t->fields[i] = i < t->n_columns ? t->names[i] : "";
+		t->positions[i] = (int)i + 1;
+	}
+	t->fields_cap = cap;
+	return true;
+}
+
+/* Names the columns from the first header row, trimmed; "column N" when
+ * empty. */
+static enum tp_status take_names(struct tp_table *t, const struct tp_csv_record *rec,
+				 const char *path, struct tp_error *err)
+{
+	t->names = calloc(rec->n_fields, sizeof *t->names);
+	t->aliases = calloc(2 * rec->n_fields, sizeof *t->aliases);
+	if (!t->names || !t->aliases)
+		return tp_error_set(err, TP_ENOMEM, "%s: out of memory", path);
+	t->n_columns = rec->n_fields;
+	for (size_t i = 0; i < rec->n_fields; i++) {
+		t->names[i] = trimmed_copy(rec->fields[i], rec->lengths[i]);
+		if (!t->names[i])
+			return tp_error_set(err, TP_ENOMEM, "%s: out of memory", path);
+	}
+	return TP_OK;
+}
+
+static bool all_empty(char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (names[i][0])
+			return false;
+	return true;
+}
+
+static enum tp_status name_empty_columns(struct tp_table *t, const char *path,
+					 struct tp_error *err)
+{
+	for (size_t i = 0; i < t->n_columns; i++) {
+		if (t->names[i][0])
+			continue;
+		free(t->names[i]);
+		t->names[i] = format_text("column %zu", i + 1);
+		if (!t->names[i])
+			return tp_error_set(err, TP_ENOMEM, "%s: out of memory", path);
+	}
+	return TP_OK;
+}
+
+/* --- Qualtrics --- */
+
+/* The ImportId of a Qualtrics header cell such as {"ImportId":"QID1_TEXT"};
+ * the cell as it is when it is not a JSON object; NULL (and *nomem false)
+ * when it is an object without an ImportId. */
+static char *import_id(const char *cell, size_t n, bool *nomem)
+{
+	*nomem = false;
+	json_error_t jerr;
+	json_t *doc = json_loadb(cell, n, JSON_DECODE_ANY, &jerr);
+	char *id;
+	if (!json_is_object(doc)) {
+		json_decref(doc);
+		id = trimmed_copy(cell, n);
+		*nomem = !id;
+		return id;
+	}
+	const char *s = json_string_value(json_object_get(doc, "ImportId"));
+	id = s ? trimmed_copy(s, strlen(s)) : NULL;
+	*nomem = s && !id;
+	json_decref(doc);
+	return id;
+}
+
+/* Adds alias a (taking it) to column i unless empty or already a name. */
+static void add_alias(struct tp_table *t, size_t i, char *a)
+{
+	char **slot = &t->aliases[2 * i];
+	if (!a[0] || strcmp(a, t->names[i]) == 0 || (slot[0] && strcmp(a, slot[0]) == 0)) {
+		free(a);
+		return;
+	}
+	if (slot[0])
+		slot++;
+	*slot = a;
+}
+
+/* Row 2 (question texts, k == 0) or row 3 (ImportIds, k == 1). */
+static enum tp_status qualtrics_aliases(struct tp_table *t, const struct tp_csv_record *rec,
+					int k, const char *path, struct tp_error *err)
+{
+	size_t n = rec->n_fields < t->n_columns ? rec->n_fields : t->n_columns;
+	for (size_t i = 0; i < n; i++) {
+		bool nomem = false;
+		char *a = k == 0 ? trimmed_copy(rec->fields[i], rec->lengths[i])
+				 : import_id(rec->fields[i], rec->lengths[i], &nomem);
+		if (!a && (k == 0 || nomem))
+			return tp_error_set(err, TP_ENOMEM, "%s: out of memory", path);
+		if (a)
+			add_alias(t, i, a);
+	}
+	return TP_OK;
+}
+
+/* --- SurveyMonkey --- */
+
+static bool plain_label(const char *label)
+{
+	return !label[0] || strcmp(label, "Response") == 0 ||
+	       strcmp(label, "Open-Ended Response") == 0;
+}
+
+/* The name of column i, whose question (filled forward) is q, whose label
+ * is label, in a question that has labels other than plain ones when
+ * labelled is true. */
+static char *surveymonkey_name(const char *q, const char *label, bool labelled)
+{
+	if (!label[0] || strcmp(label, "Response") == 0 ||
+	    (!labelled && strcmp(label, "Open-Ended Response") == 0))
+		return strdup(q);
+	if (strcmp(label, "Open-Ended Response") == 0)
+		label = "Other";
+	if (!q[0])
+		return strdup(label);
+	return format_text("%s [%s]", q, label);
+}
+
+/* Fills the questions of row 1 forward over blank cells and names each
+ * column from its question and its row 2 label. */
+static enum tp_status surveymonkey_names(struct tp_table *t, const struct tp_csv_record *rec,
+					 const char *path, struct tp_error *err)
+{
+	enum tp_status st = TP_OK;
+	size_t n = t->n_columns;
+	char **labels = calloc(n, sizeof *labels);
+	char **questions = calloc(n, sizeof *questions); /* borrowed from names */
+	if (!labels || !questions)
+		goto nomem;
+	for (size_t i = 0; i < n; i++) {
+		labels[i] = i < rec->n_fields ? trimmed_copy(rec->fields[i], rec->lengths[i])
+					      : strdup("");
+		if (!labels[i])
+			goto nomem;
+		questions[i] = t->names[i][0] || i == 0 ? t->names[i] : questions[i - 1];
+	}
+	for (size_t start = 0, end; start < n; start = end) {
+		bool labelled = false;
+		for (end = start; end < n && questions[end] == questions[start]; end++)
+			labelled = labelled || !plain_label(labels[end]);
+		for (size_t i = start; i < end; i++) {
+			char *name = surveymonkey_name(questions[i], labels[i], labelled);
+			if (!name)
+				goto nomem;
+			free(labels[i]);
+			labels[i] = name;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(t->names[i]);
+		t->names[i] = labels[i];
+	}
+	free(labels);
+	labels = NULL;
+	goto out;
+nomem:
+	st = tp_error_set(err, TP_ENOMEM, "%s: out of memory", path);
+out:
+	if (labels)
+		for (size_t i = 0; i < n; i++)
+			free(labels[i]);
+	free(labels);
+	free(questions);
+	return st;
+}
+
+/* --- opening the CSV-shaped formats --- */
+
+static int header_rows(enum tp_table_format f)
+{
+	return f == TP_TABLE_QUALTRICS ? 3 : f == TP_TABLE_SURVEYMONKEY ? 2 : 1;
+}
+
+/* Reads header row k (1-based) into *rec. */
+static enum tp_status read_header_row(struct tp_table *t, int k, long last_line,
+				      struct tp_csv_record *rec, const char *path,
+				      struct tp_error *err)
+{
+	int got = tp_csv_reader_next(t->csv, rec, err);
+	if (got < 0) {
+		tp_error_prefix(err, "%s", path);
+		return err->status;
+	}
+	if (got == 1)
+		return TP_OK;
+	if (k == 1)
+		return tp_error_set(err, TP_EINPUT, "%s: empty file: no header row", path);
+	return tp_error_set(err, TP_EINPUT,
+			    "%s: line %ld: the file ends after %d header row%s; a %s export "
+			    "starts with %d",
+			    path, last_line, k - 1, k == 2 ? "" : "s", format_names[t->format],
+			    header_rows(t->format));
+}
+
+static enum tp_status open_csv(struct tp_table *t, const char *path, struct tp_error *err)
+{
+	enum tp_status st = tp_csv_reader_open(path, 0, &t->csv, err);
+	if (st != TP_OK)
+		return st;
+	struct tp_csv_record rec;
+	st = read_header_row(t, 1, 0, &rec, path, err);
+	if (st == TP_OK)
+		st = take_names(t, &rec, path, err);
+	if (st != TP_OK)
+		return st;
+	bool tool = t->format == TP_TABLE_QUALTRICS || t->format == TP_TABLE_SURVEYMONKEY;
+	if (tool && all_empty(t->names, t->n_columns))
+		return tp_error_set(err, TP_EINPUT,
+				    "%s: line %ld: empty %s header: the first row names no columns",
+				    path, rec.line, format_names[t->format]);
+	for (int k = 2; k <= header_rows(t->format) && st == TP_OK; k++) {
+		st = read_header_row(t, k, rec.line, &rec, path, err);
+		if (st != TP_OK)
+			break;
+		if (t->format == TP_TABLE_QUALTRICS)
+			st = qualtrics_aliases(t, &rec, k - 2, path, err);
+		else
+			st = surveymonkey_names(t, &rec, path, err);
+	}
+	if (st == TP_OK)
+		st = name_empty_columns(t, path, err);
+	if (st == TP_OK)
+		st = make_unique(t, path, err);
+	if (st == TP_OK && !reserve_row_fields(t, t->n_columns))
+		st = tp_error_set(err, TP_ENOMEM, "%s: out of memory", path);
+	return st;
+}
+
+/* --- CSV rows --- */
+
+static int next_csv(struct tp_table *t, struct tp_table_row *row, struct tp_error *err)
+{
+	struct tp_csv_record rec;
+	int got = tp_csv_reader_next(t->csv, &rec, err);
+	if (got != 1)
+		return got;
+	size_t n = rec.n_fields;
+	if (n > t->n_columns) {
+		size_t i = t->n_columns;
+		while (i < n && rec.lengths[i] == 0)
+			i++;
+		if (i == n)
+			n = t->n_columns;
+	}
+	if (!reserve_row_fields(t, n)) {
+		tp_error_set(err, TP_ENOMEM, "line %ld: out of memory", rec.line);
+		return -1;
+	}
+	*row = (struct tp_table_row){
+		.line = rec.line,
+		.n = n,
+		.names = t->fields,
+		.values = (const char *const *)rec.fields,
+		.lengths = rec.lengths,
+		.columns = t->positions,
+	};
+	if (n == t->n_columns)
+		return 1;
+	tp_error_set(err, TP_EINPUT, "line %ld: %zu field%s, but the header has %zu", rec.line, n,
+		     n == 1 ? "" : "s", t->n_columns);
+	return 2;
+}
+
+/* --- JSON Lines: lines --- */
+
+/* Returns the next line (without its CR LF or LF) in *s, *n: 1 with a
+ * line, 0 at the end, -1 on an error. */
+static int read_line(struct lines *in, const char **s, size_t *n, struct tp_error *err)
+{
+	for (;;) {
+		char *nl = memchr(in->buf + in->scan, '\n', in->end - in->scan);
+		size_t end = nl ? (size_t)(nl - in->buf) : in->end;
+		if (end - in->start > JSONL_LINE_MAX) {
+			tp_error_set(err, TP_ELIMIT, "line %ld: longer than %u bytes (the limit)",
+				     in->line + 1, JSONL_LINE_MAX);
+			return -1;
+		}
+		if (nl || (in->eof && in->start < in->end)) {
+			*s = in->buf + in->start;
+			*n = end - in->start;
+			in->consumed += (int64_t)(end - in->start) + (nl ? 1 : 0);
+			in->start = in->scan = nl ? end + 1 : end;
+			if (*n && (*s)[*n - 1] == '\r')
+				(*n)--;
+			if (++in->line == 1 && *n >= 3 && memcmp(*s, "\xef\xbb\xbf", 3) == 0) {
+				*s += 3;
+				*n -= 3;
+			}
+			return 1;
+		}
+		in->scan = in->end;
+		if (in->eof)
+			return 0;
+		if (in->start > 0) {
+			memmove(in->buf, in->buf + in->start, in->end - in->start);
+			in->end -= in->start;
+			in->scan -= in->start;
+			in->start = 0;
+		}
+		if (in->end == in->cap) {
+			/* Up to a line over the limit: the check above stops it. */
+			size_t cap = in->cap * 2;
+			if (cap > JSONL_LINE_MAX + JSONL_BLOCK)
+				cap = JSONL_LINE_MAX + JSONL_BLOCK;
+			char *buf = realloc(in->buf, cap);
+			if (!buf) {
+				tp_error_set(err, TP_ENOMEM, "line %ld: out of memory", in->line + 1);
+				return -1;
+			}
+			in->buf = buf;
+			in->cap = cap;
+		}
+		size_t got = fread(in->buf + in->end, 1, in->cap - in->end, in->f);
+		in->end += got;
+		if (got == 0 && ferror(in->f)) {
+			tp_error_set(err, TP_EIO, "line %ld: cannot read the file: %s", in->line + 1,
+				     strerror(errno));
+			return -1;
+		}
+		in->eof = got == 0;
+	}
+}
+
+static enum tp_status open_jsonl(struct tp_table *t, const char *path, struct tp_error *err)
+{
+	struct lines *in = &t->in;
+	in->f = fopen(path, "rb");
+	if (!in->f)
+		return tp_error_set(err, TP_EIO, "%s: %s", path, strerror(errno));
+	struct stat st;
+	if (fstat(fileno(in->f), &st) == 0 && S_ISREG(st.st_mode))
+		in->total = st.st_size;
+	in->cap = JSONL_BLOCK;
+	in->buf = malloc(in->cap);
+	if (!in->buf)
+		return tp_error_set(err, TP_ENOMEM, "%s: out of memory", path);
+	return TP_OK;
+}
+
+/* --- JSON Lines: values --- */
+
+/* The shortest %g text that reads back as v, with '.' as the decimal
+ * point whatever the locale, and no leading zeros in the exponent. */
+static void format_real(double v, char *out, size_t size)
+{
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(out, size, "%.*g", prec, v);
+		if (strtod(out, NULL) == v)
+			break;
+	}
+	char point = localeconv()->decimal_point[0];
+	char *e = NULL;
+	for (char *p = out; *p; p++) {
+		if (*p == point && point != '.')
+			*p = '.';
+		if (*p == 'e')
+			e = p;
+	}
+	if (!e)
+		return;
+	char *digits = e + 1 + (e[1] == '-' || e[1] == '+');
+	char *nz = digits;
+	while (*nz == '0' && nz[1])
+		nz++;
+	memmove(digits, nz, strlen(nz) + 1);
+}
+
+static const char *json_kind(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: return "an object";
+	case JSON_ARRAY: return "an array";
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL: return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE: return "a boolean";
+	case JSON_NULL: return "null";
+	}
+	return "a value";
+}
+
+/* Field i of the row: key's value v as text. */
+static void set_value(struct tp_table *t, size_t i, const char *key, const json_t *v, int column)
+{
+	t->keys[i] = key;
+	t->columns[i] = column;
+	const char *s = "";
+	size_t n = 0;
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		s = json_string_value(v);
+		n = json_string_length(v);
+		break;
+	case JSON_INTEGER:
+		snprintf(t->numbers[i], NUMBER_MAX, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		s = t->numbers[i];
+		n = strlen(s);
+		break;
+	case JSON_REAL:
+		format_real(json_real_value(v), t->numbers[i], NUMBER_MAX);
+		s = t->numbers[i];
+		n = strlen(s);
+		break;
+	case JSON_TRUE: s = "true", n = 4; break;
+	case JSON_FALSE: s = "false", n = 5; break;
+	default: break;
+	}
+	t->values[i] = s;
+	t->lengths[i] = n;
+}
+
+static bool reserve_json_fields(struct tp_table *t, size_t n)
+{
+	if (n <= t->json_cap)
+		return true;
+	size_t cap = t->json_cap;
+	bool ok = grow((void **)&t->keys, &cap, n, sizeof *t->keys);
+	cap = t->json_cap;
+	ok = ok && grow((void **)&t->values, &cap, n, sizeof *t->values);
+	cap = t->json_cap;
+	ok = ok && grow((void **)&t->lengths, &cap, n, sizeof *t->lengths);
+	cap = t->json_cap;
+	ok = ok && grow((void **)&t->columns, &cap, n, sizeof *t->columns);
+	cap = t->json_cap;
+	ok = ok && grow((void **)&t->numbers, &cap, n, sizeof *t->numbers);
+	if (ok)
+		t->json_cap = cap;
+	return ok;
+}
+
+/* Reads the members of "attributes" (at column) into fields from *i. */
+static int take_attributes(struct tp_table *t, const json_t *attrs, int column, size_t *i,
+			   long line, struct tp_error *err)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach((json_t *)attrs, key, v)
+	{
+		if (json_is_object(v) || json_is_array(v)) {
+			tp_error_set(err, TP_EINPUT,
+				     "line %ld: attributes.\"%.100s\" is %s; attributes are strings, "
+				     "numbers, true, false or null",
+				     line, key, json_kind(v));
+			return 2;
+		}
+		if (strcmp(key, "attributes") != 0 && json_object_get(t->doc, key)) {
+			tp_error_set(err, TP_EINPUT,
+				     "line %ld: \"%.100s\" is given twice, at the top level and in "
+				     "\"attributes\"",
+				     line, key);
+			return 2;
+		}
+		set_value(t, (*i)++, key, v, column);
+	}
+	return 1;
+}
+
+/* Turns the object in t->doc into *n fields. */
+static int take_object(struct tp_table *t, long line, size_t *n_fields, struct tp_error *err)
+{
+	const json_t *attrs = json_object_get(t->doc, "attributes");
+	size_t n = json_object_size(t->doc);
+	if (json_is_object(attrs))
+		n += json_object_size(attrs);
+	if (n > TP_CSV_FIELDS_MAX) {
+		tp_error_set(err, TP_EINPUT, "line %ld: more than %d fields (the limit)", line,
+			     TP_CSV_FIELDS_MAX);
+		return 2;
+	}
+	if (!reserve_json_fields(t, n)) {
+		tp_error_set(err, TP_ENOMEM, "line %ld: out of memory", line);
+		return -1;
+	}
+	size_t i = 0;
+	int column = 0;
+	const char *key;
+	json_t *v;
+	json_object_foreach(t->doc, key, v)
+	{
+		column++;
+		if (v == attrs && json_is_object(v)) {
+			int got = take_attributes(t, v, column, &i, line, err);
+			if (got != 1)
+				return got;
+		} else if (json_is_object(v) || json_is_array(v)) {
+			tp_error_set(err, TP_EINPUT,
+				     "line %ld: \"%.100s\" is %s; only \"attributes\" may hold an "
+				     "object",
+				     line, key, json_kind(v));
+			return 2;
+		} else {
+			set_value(t, i++, key, v, column);
+		}
+	}
+	*n_fields = i;
+	return 1;
+}
+
+static bool blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!is_space(s[i]))
+			return false;
+	return true;
+}
+
+static int next_jsonl(struct tp_table *t, struct tp_table_row *row, struct tp_error *err)
+{
+	const char *s;
+	size_t n;
+	int got;
+	json_decref(t->doc);
+	t->doc = NULL;
+	do {
+		got = read_line(&t->in, &s, &n, err);
+	} while (got == 1 && blank(s, n));
+	if (got != 1)
+		return got;
+	long line = t->in.line;
+	*row = (struct tp_table_row){.line = line, .raw = s, .raw_len = n};
+	json_error_t jerr;
+	t->doc = json_loadb(s, n, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
+	if (!t->doc) {
+		tp_error_set(err, TP_EINPUT, "line %ld: invalid JSON at column %d: %s", line,
+			     jerr.column, jerr.text);
+		return 2;
+	}
+	if (!json_is_object(t->doc)) {
+		tp_error_set(err, TP_EINPUT, "line %ld: expected a JSON object, found %s", line,
+			     json_kind(t->doc));
+		return 2;
+	}
+	size_t fields = 0;
+	got = take_object(t, line, &fields, err);
+	if (got != 1)
+		return got;
+	row->n = fields;
+	row->names = t->keys;
+	row->values = t->values;
+	row->lengths = t->lengths;
+	row->columns = t->columns;
+	return 1;
+}
+
+/* --- the interface --- */
+
+enum tp_status tp_table_open(const char *path, enum tp_table_format format, struct tp_table **out,
+			     struct tp_error *err)
+{
+	struct tp_error local;
+	if (!err)
+		err = &local;
+	*out = NULL;
+	if ((unsigned)format > TP_TABLE_GOOGLEFORMS)
+		return tp_error_set(err, TP_EUSAGE, "unknown table format %d", (int)format);
+	struct tp_table *t = calloc(1, sizeof *t);
+	if (!t)
+		return tp_error_set(err, TP_ENOMEM, "out of memory");
+	t->format = format;
+	enum tp_status st =
+		format == TP_TABLE_JSONL ? open_jsonl(t, path, err) : open_csv(t, path, err);
+	if (st != TP_OK) {
+		tp_table_free(t);
+		return st;
+	}
+	*out = t;
+	return TP_OK;
+}
+
+bool tp_table_has_header(const struct tp_table *t)
+{
+	return t->format != TP_TABLE_JSONL;
+}
+
+size_t tp_table_n_columns(const struct tp_table *t)
+{
+	return t->n_columns;
+}
+
+const char *tp_table_column_name(const struct tp_table *t, size_t column)
+{
+	return column < t->n_columns ? t->names[column] : NULL;
+}
+
+const char *tp_table_column_alias(const struct tp_table *t, size_t column, size_t k)
+{
+	if (column >= t->n_columns || k >= 2)
+		return NULL;
+	return t->aliases[2 * column + k];
+}
+
+int tp_table_next(struct tp_table *t, struct tp_table_row *row, struct tp_error *err)
+{
+	if (t->format == TP_TABLE_JSONL)
+		return next_jsonl(t, row, err);
+	return next_csv(t, row, err);
+}
+
+int64_t tp_table_bytes_read(const struct tp_table *t)
+{
+	return t->csv ? tp_csv_reader_bytes_read(t->csv) : t->in.consumed;
+}
+
+int64_t tp_table_bytes_total(const struct tp_table *t)
+{
+	return t->csv ? tp_csv_reader_bytes_total(t->csv) : t->in.total;
+}
+
+void tp_table_free(struct tp_table *t)
+{
+	if (!t)
+		return;
+	tp_csv_reader_free(t->csv);
+	for (size_t i = 0; i < t->n_columns; i++) {
+		free(t->names[i]);
+		free(t->aliases[2 * i]);
+		free(t->aliases[2 * i + 1]);
+	}
+	free(t->names);
+	free(t->aliases);
+	free(t->fields);
+	free(t->positions);
+	if (t->in.f)
+		fclose(t->in.f);
+	free(t->in.buf);
+	json_decref(t->doc);
+	free(t->keys);
+	free(t->values);
+	free(t->lengths);
+	free(t->columns);
+	free(t->numbers);
+	free(t);
+}

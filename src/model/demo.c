@@ -1,0 +1,260 @@
+/* model/demo.c - generating the demo data set (see touchpoint/demo.h).
+ *
+ * Scores come from one latent satisfaction per response: the touchpoint's
+ * quality, plus segment and region effects, plus noise; NPS, CSAT, CES and
+ * emotion are read off it, so they agree with each other as real answers
+ * do, and comments are picked to fit the NPS group. Randomness is
+ * splitmix64, so a seed fixes the data on every machine. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "touchpoint/demo.h"
+#include "touchpoint/time.h"
+
+struct rng {
+	uint64_t state;
+};
+
+static uint64_t next_u64(struct rng *r)
+{
+	uint64_t z = (r->state += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* Uniform in [0, 1). */
+static double uniform(struct rng *r)
+{
+	return (double)(next_u64(r) >> 11) * 0x1.0p-53;
+}
+
+static int below(struct rng *r, int n)
+{
+	return (int)(uniform(r) * n);
+}
+
+/* Standard normal by Box-Muller. */
+static double normal(struct rng *r)
+{
+	double u = uniform(r), v = uniform(r);
+	return sqrt(-2.0 * log(1.0 - u)) * cos(2.0 * M_PI * v);
+}
+
+static int clamp_round(double x, int lo, int hi)
+{
+	long v = lround(x);
+	return (int)(v < lo ? lo : v > hi ? hi : v);
+}
+
+/* Per touchpoint of the sample journey, in its order: share of traffic and
+ * mean latent satisfaction on the 0-10 scale. */
+struct tp_profile {
+	const char *id;
+	double weight;
+	double quality;
+	bool flat_emotion; /* satisfies without moving anyone */
+};
+
+static const struct tp_profile profiles[] = {
+	{"redes-anuncio", 3, 7.0, false},      {"web-tarifas", 8, 7.1, false},
+	{"tienda-asesoria", 6, 8.4, false},    {"web-compra", 10, 7.7, false},
+	{"tienda-compra", 7, 8.1, false},      {"call-venta", 3, 5.9, false},
+	{"email-bienvenida", 5, 7.5, true},    {"app-activacion", 8, 6.4, false},
+	{"app-consumo", 9, 8.5, true},         {"call-soporte", 10, 4.6, false},
+	{"app-chat", 7, 6.9, false},           {"tienda-reparacion", 4, 6.4, false},
+	{"redes-queja", 3, 4.2, false},        {"email-factura", 8, 7.8, true},
+	{"app-renovacion", 5, 7.2, false},     {"call-retencion", 4, 5.7, false},
+};
+#define N_PROFILES (sizeof profiles / sizeof profiles[0])
+
+static const char *const regions[] = {"Norte", "Sur", "Centro", "Este", "Oeste"};
+static const double region_effect[] = {0.0, 0.4, -0.1, 0.1, -0.3};
+static const char *const teams[] = {"Marketing", "Ecommerce", "Red de tiendas",
+				    "Atención al cliente", "Producto digital", "Fidelización"};
+static const double team_enps[] = {7.6, 7.9, 6.6, 5.2, 8.1, 7.0};
+
+static const char *const comments_es[3][8] = {
+	{"Me tuvieron esperando casi una hora y nadie me dio una solución.",
+	 "Pésima atención, me pasaron de un agente a otro sin resolver nada.",
+	 "Me cobraron de más y nadie sabe explicarme por qué.",
+	 "La app se cuelga cada vez que intento activar la línea.",
+	 "Prometieron llamarme y nunca lo hicieron. Muy decepcionado.",
+	 "Demasiado lento, tuve que repetir mis datos tres veces.",
+	 "No volvería a contratar, el servicio ha sido un desastre.",
+	 "Sin cobertura una semana y sin ninguna explicación."},
+	{"Correcto, aunque tardaron un poco más de lo esperado.",
+	 "Bien en general, pero la web podría ser más clara.",
+	 "Cumplió lo básico, nada especial.",
+	 "El proceso funciona, pero hay demasiados pasos.",
+	 "Aceptable, aunque el precio me parece alto.",
+	 "Me atendieron bien, pero tuve que insistir.",
+	 "Normal, ni bien ni mal.",
+	 "Todo bien salvo la espera en tienda."},
+	{"¡Excelente atención! Me resolvieron todo en minutos.",
+	 "Muy rápido y sencillo, lo recomiendo.",
+	 "El asesor fue muy amable y me explicó todo con paciencia.",
+	 "La app es súper cómoda, controlo mi consumo sin problemas.",
+	 "Genial, la línea funcionó desde el primer día.",
+	 "Por fin una compañía que cumple lo que promete.",
+	 "Trato de diez, me sentí escuchado.",
+	 "Contratar online fue facilísimo."},
+};
+
+static const char *const comments_en[3][6] = {
+	{"I waited almost an hour and nobody solved my problem.",
+	 "Terrible service, they kept transferring me between agents.",
+	 "I was overcharged and no one could explain why.",
+	 "The app crashes every time I try to activate my line.",
+	 "They promised to call me back and never did.",
+	 "No signal for a week and no explanation at all."},
+	{"It was fine, although it took longer than expected.",
+	 "Okay overall, but the website could be clearer.",
+	 "Did the job, nothing special.",
+	 "The process works but has too many steps.",
+	 "Acceptable, though the price feels high.",
+	 "Good service, but I had to insist."},
+	{"Excellent service! Everything was sorted in minutes.",
+	 "Fast and easy, I would recommend it.",
+	 "The advisor was very kind and explained everything patiently.",
+	 "The app is really handy, I can track my usage easily.",
+	 "Great, the line worked from day one.",
+	 "Finally a company that keeps its promises."},
+};
+
+/* 2025-01-01T00:00:00Z and the 18 months after it. */
+#define DEMO_START 1735689600LL
+#define DEMO_SPAN (546LL * 86400)
+#define DEMO_IMPROVEMENT 1759276800LL /* 2025-10-01: app-activacion improves */
+
+struct demo_row {
+	char response_id[32];
+	char respondent_id[32];
+	struct tp_attr attrs[4];
+	struct tp_response r;
+};
+
+static size_t pick_profile(struct rng *rng, double total)
+{
+	double x = uniform(rng) * total;
+	for (size_t i = 0; i < N_PROFILES; i++) {
+		x -= profiles[i].weight;
+		if (x < 0)
+			return i;
+	}
+	return N_PROFILES - 1;
+}
+
+static int nps_group(int nps)
+{
+	return nps <= 6 ? 0 : nps <= 8 ? 1 : 2;
+}
+
+static const char *pick_comment(struct rng *rng, int group, bool english)
+{
+	if (english)
+		return comments_en[group][below(rng, 6)];
+	return comments_es[group][below(rng, 8)];
+}
+
+static void make_customer(struct rng *rng, struct demo_row *d, int64_t i, double total)
+{
+	struct tp_response *r = &d->r;
+	const struct tp_profile *p = &profiles[pick_profile(rng, total)];
+	int region = below(rng, 5);
+	bool business = uniform(rng) < 0.2;
+	double quality = p->quality;
+	if (strcmp(p->id, "app-activacion") == 0 && r->submitted_at >= DEMO_IMPROVEMENT)
+		quality += 1.8;
+	double latent = quality + region_effect[region] + (business ? -1.3 : 0.0) +
+			1.9 * normal(rng);
+	r->touchpoint = p->id;
+	snprintf(d->respondent_id, sizeof d->respondent_id, "c%06lld",
+		 (long long)(next_u64(rng) % (uint64_t)(i / 3 + 1000)));
+	r->respondent_id = d->respondent_id;
+	if (uniform(rng) < 0.95)
+		r->nps = clamp_round(latent, 0, 10);
+	if (uniform(rng) < 0.70)
+		r->csat = clamp_round(latent / 2.2 + 0.4 + 0.5 * normal(rng), 1, 5);
+	if (uniform(rng) < 0.50)
+		r->ces = clamp_round(latent * 0.6 + 1.2 + 0.7 * normal(rng), 1, 7);
+	if (uniform(rng) < 0.60)
+		r->emotion = p->flat_emotion ? clamp_round(0.4 * normal(rng), -3, 3)
+					     : clamp_round((latent - 6.5) / 1.2, -3, 3);
+	bool english = uniform(rng) < 0.25;
+	r->lang = english ? "en" : "es";
+	if (uniform(rng) < 0.35 || r->nps == TP_SCORE_NONE)
+		r->comment = pick_comment(rng, nps_group(clamp_round(latent, 0, 10)), english);
+	d->attrs[0] = (struct tp_attr){"region", regions[region]};
+	d->attrs[1] = (struct tp_attr){"segmento", business ? "empresa" : "particular"};
+	d->attrs[2] = (struct tp_attr){"plan", uniform(rng) < 0.35 ? "prepago" : "contrato"};
+	r->n_attrs = 3;
+}
+
+static void make_staff(struct rng *rng, struct demo_row *d, bool leader)
+{
+	struct tp_response *r = &d->r;
+	int team = below(rng, 6);
+	r->respondent_type = leader ? TP_RESPONDENT_LEADER : TP_RESPONDENT_EMPLOYEE;
+	snprintf(d->respondent_id, sizeof d->respondent_id, "%s%04d", leader ? "l" : "e",
+		 team * 1000 + below(rng, leader ? 8 : 120));
+	r->respondent_id = d->respondent_id;
+	r->nps = clamp_round(team_enps[team] + 1.8 * normal(rng), 0, 10);
+	r->lang = "es";
+	if (uniform(rng) < 0.2)
+		r->comment = comments_es[nps_group(r->nps)][below(rng, 8)];
+	d->attrs[0] = (struct tp_attr){"equipo", teams[team]};
+	d->attrs[1] = (struct tp_attr){"region", regions[below(rng, 5)]};
+	r->n_attrs = 2;
+}
+
+static enum tp_status generate(struct tp_store *store, const struct tp_demo_options *o,
+			       struct tp_error *err)
+{
+	struct rng rng = {o->seed * 0x2545f4914f6cdd1dULL + 1};
+	double total = 0;
+	for (size_t i = 0; i < N_PROFILES; i++)
+		total += profiles[i].weight;
+	struct demo_row d;
+	for (int64_t i = 0; i < o->responses; i++) {
+		tp_response_init(&d.r);
+		snprintf(d.response_id, sizeof d.response_id, "demo-%08lld", (long long)i + 1);
+		d.r.response_id = d.response_id;
+		d.r.attrs = d.attrs;
+		d.r.submitted_at = DEMO_START + (int64_t)(uniform(&rng) * (double)DEMO_SPAN);
+		double who = uniform(&rng);
+		if (who < 0.90)
+			make_customer(&rng, &d, i, total);
+		else
+			make_staff(&rng, &d, who >= 0.985);
+		enum tp_status st = tp_store_response_add(store, &d.r, err);
+		if (st != TP_OK)
+			return st;
+	}
+	return TP_OK;
+}
+
+enum tp_status tp_demo_build(struct tp_store *store, const struct tp_demo_options *o,
+			     struct tp_error *err)
+{
+	if (o->responses < 0)
+		return tp_error_set(err, TP_EUSAGE, "the number of responses must not be negative");
+	size_t len;
+	const char *json = tp_journey_sample_json(&len);
+	struct tp_journey *j = NULL;
+	enum tp_status st = tp_journey_from_json(json, len, &j, err);
+	if (st == TP_OK)
+		st = tp_store_journey_replace(store, j, true, NULL, err);
+	tp_journey_free(j);
+	if (st == TP_OK)
+		st = tp_store_begin(store, err);
+	if (st != TP_OK)
+		return st;
+	st = generate(store, o, err);
+	if (st == TP_OK)
+		return tp_store_commit(store, err);
+	struct tp_error ignored;
+	tp_store_rollback(store, &ignored);
+	return st;
+}

@@ -1,0 +1,95 @@
+/* store/sqlite_internal.h - state shared by the SQLite backend's files.
+ *
+ * sqlite_store.c opens the file and applies migrations, sqlite_journey.c
+ * reads and replaces the journey, sqlite_responses.c stores and reads
+ * responses. Nothing outside src/store/ includes this header. */
+#ifndef TP_STORE_SQLITE_INTERNAL_H
+#define TP_STORE_SQLITE_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/backend.h"
+#include "util/strmap.h"
+
+struct sq_attr {
+	int64_t id;   /* attribute.id; its column in response is a<id> */
+	char *name;
+};
+
+#define SQ_BATCH_ROWS 64 /* responses per INSERT statement on the bulk path */
+
+/* A queued response: its text lives in sq_batch.text at these offsets
+ * (SIZE_MAX for NULL), its attribute value ids in sq_batch.pairs. */
+struct sq_row {
+	size_t key, respondent, comment, lang;
+	int64_t submitted_at;
+	int64_t touchpoint_id; /* 0: none */
+	int type, nps, csat, ces, emotion;
+	size_t first_pair, n_pairs;
+};
+
+struct sq_pair {
+	size_t slot;  /* index into sq_store.attrs */
+	int64_t id;   /* attribute_value.id */
+};
+
+struct sq_batch {
+	size_t n_rows;
+	struct sq_row rows[SQ_BATCH_ROWS];
+	char *text;
+	size_t text_len, text_cap;
+	struct sq_pair *pairs;
+	size_t n_pairs, pairs_cap;
+	int64_t inserted; /* new rows written since the last report */
+};
+
+struct sq_store {
+	sqlite3 *db;
+	bool in_tx;
+	struct tp_strmap *touchpoints; /* touchpoint.key -> touchpoint.id */
+	size_t n_attrs;                /* attributes, in id order */
+	struct sq_attr attrs[TP_ATTRS_MAX];
+	struct tp_strmap *attr_index;  /* name -> index into attrs */
+	struct tp_strmap *values;      /* "<attr id>\x1f<value>" -> attribute_value.id */
+	struct sq_batch batch;         /* responses queued by the bulk path */
+	sqlite3_stmt *insert_one;      /* one-row insert over every attribute column */
+	sqlite3_stmt *insert_many;     /* SQ_BATCH_ROWS-row insert, likewise */
+	sqlite3_stmt *value_find;
+	sqlite3_stmt *value_add;
+};
+
+/* Fills err with the database's message for rc, prefixed by what failed. */
+enum tp_status sq_error(struct sq_store *s, int rc, const char *what, struct tp_error *err);
+
+/* Runs SQL text with no parameters and no results (DDL, PRAGMA, BEGIN). */
+enum tp_status sq_exec(struct sq_store *s, const char *sql, struct tp_error *err);
+
+/* (Re)loads the touchpoint id map and the attribute list from the file. */
+enum tp_status sq_load_touchpoints(struct sq_store *s, struct tp_error *err);
+enum tp_status sq_load_attributes(struct sq_store *s, struct tp_error *err);
+
+/* Drops every cache that a rollback could have made stale. */
+void sq_forget_caches(struct sq_store *s);
+
+/* Frees what sqlite_responses.c keeps (statements, attribute list). */
+void sq_responses_free(struct sq_store *s);
+
+enum tp_status sq_journey_load(void *impl, struct tp_journey **out, struct tp_error *err);
+enum tp_status sq_journey_replace(void *impl, const struct tp_journey *journey, bool force,
+				  int64_t *unassigned, struct tp_error *err);
+enum tp_status sq_response_insert(void *impl, const struct tp_response *r, bool *inserted,
+				  struct tp_error *err);
+enum tp_status sq_response_add(void *impl, const struct tp_response *r, struct tp_error *err);
+enum tp_status sq_response_flush(void *impl, int64_t *inserted, struct tp_error *err);
+/* Writes queued rows (keeping their count for the next flush report). */
+enum tp_status sq_batch_write(struct sq_store *s, struct tp_error *err);
+/* Drops queued rows (after a rollback). */
+void sq_batch_discard(struct sq_store *s);
+enum tp_status sq_responses_each(void *impl, int64_t limit, bool newest_first, tp_response_fn fn,
+				 void *ctx, struct tp_error *err);
+enum tp_status sq_touchpoint_counts(void *impl, const struct tp_journey *journey,
+				    int64_t *counts, struct tp_error *err);
+
+#endif
