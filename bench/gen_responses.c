@@ -24,7 +24,7 @@ static const char *const touchpoints[] = {
 	"redes-queja",    "email-factura", "app-renovacion",   "call-retencion",
 };
 static const char *const regions[] = {"Norte", "Sur", "Centro", "Este", "Oeste"};
-static const char *const comments[] = {"Muy rápido", "Tardaron mucho", "Todo bien, gracias",
+static const char *const comments[] = {"Muy rápido", "Tardaron mucho", "\"Todo bien, gracias\"",
 				       "Great service", "No me resolvieron nada"};
 
 int main(int argc, char **argv)

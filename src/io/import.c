@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "io/mapping.h"
+#include "io/pipeline.h"
 #include "io/table.h"
 #include "touchpoint/import.h"
 #include "touchpoint/time.h"
@@ -36,7 +37,8 @@ struct importer {
 	struct tp_attr attrs[TP_ATTRS_MAX];
 	FILE *rejects;
 	bool failed;                  /* a row was invalid: store nothing more */
-	int64_t added;                /* valid rows handed to the store */
+	int64_t added;                /* valid rows the store accepted */
+	struct tp_pipeline *pipe;     /* to the writer thread, while reading */
 	int row_errors;
 	unsigned given;               /* bit per enum tp_target the row gave */
 	char reasons[2048];           /* this row's reasons, "; "-joined */
@@ -460,13 +462,10 @@ static void read_fields(struct importer *im, const struct tp_table_row *row,
 static enum tp_status store_row(struct importer *im, const struct tp_table_row *row,
 				const struct tp_response *r, struct tp_error *err)
 {
-	enum tp_status st = tp_store_response_add(im->store, r, err);
-	if (st != TP_OK) {
-		tp_error_prefix(err, "%s:%ld", im->path, row->line);
-		return st;
-	}
-	im->added++;
-	return TP_OK;
+	enum tp_status st = tp_pipeline_add(im->pipe, r, err);
+	if (st != TP_OK)
+		tp_error_prefix(err, "%s (near line %ld)", im->path, row->line);
+	return st;
 }
 
 static enum tp_status import_row(struct importer *im, const struct tp_table_row *row,
@@ -667,8 +666,21 @@ enum tp_status tp_import_file(struct tp_store *store, const char *path,
 	st = tp_store_begin(store, err);
 	if (st != TP_OK)
 		goto out;
+	st = tp_pipeline_start(store, &im.pipe, err);
+	if (st != TP_OK) {
+		struct tp_error ignored;
+		tp_store_rollback(store, &ignored);
+		goto out;
+	}
 	st = read_rows(&im, err);
 	report_progress(&im);
+	struct tp_error writer_err;
+	enum tp_status writer = tp_pipeline_finish(im.pipe, &im.added, &writer_err);
+	if (st == TP_OK && writer != TP_OK) {
+		*err = writer_err;
+		tp_error_prefix(err, "%s", path);
+		st = writer;
+	}
 	st = finish(&im, st, err);
 	if (summary->rejects_path[0] && summary->rejected == 0)
 		summary->rejects_path[0] = '\0';

@@ -52,7 +52,7 @@ struct sq_store {
 	size_t n_attrs;                /* attributes, in id order */
 	struct sq_attr attrs[TP_ATTRS_MAX];
 	struct tp_strmap *attr_index;  /* name -> index into attrs */
-	struct tp_strmap *values;      /* "<attr id>\x1f<value>" -> attribute_value.id */
+	struct tp_strmap *values;      /* attr id (8 bytes) + value -> attribute_value.id */
 	struct sq_batch batch;         /* responses queued by the bulk path */
 	sqlite3_stmt *insert_one;      /* one-row insert over every attribute column */
 	sqlite3_stmt *insert_many;     /* SQ_BATCH_ROWS-row insert, likewise */

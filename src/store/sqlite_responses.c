@@ -215,14 +215,15 @@ static enum tp_status value_lookup_db(struct sq_store *s, int64_t attr_id, const
 static enum tp_status value_id(struct sq_store *s, size_t index, const char *value,
 			       int64_t *out, struct tp_error *err)
 {
-	char key[TP_ATTR_VALUE_MAX + 32];
+	/* The key is the attribute id's 8 bytes, then the value's. */
+	char key[TP_ATTR_VALUE_MAX + 8];
 	size_t vlen = strlen(value);
 	if (vlen > TP_ATTR_VALUE_MAX)
 		return tp_error_set(err, TP_EINPUT, "attribute value longer than %d bytes",
 				    TP_ATTR_VALUE_MAX);
-	int n = snprintf(key, sizeof key, "%lld\x1f", (long long)s->attrs[index].id);
-	memcpy(key + n, value, vlen);
-	size_t klen = (size_t)n + vlen;
+	memcpy(key, &s->attrs[index].id, 8);
+	memcpy(key + 8, value, vlen);
+	size_t klen = 8 + vlen;
 	if (tp_strmap_get(s->values, key, klen, out))
 		return TP_OK;
 	enum tp_status st = value_lookup_db(s, s->attrs[index].id, value, out, err);

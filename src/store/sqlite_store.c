@@ -6,6 +6,7 @@
  * that other SQLite files are recognised and refused. Every statement is
  * prepared; values are always bound, never pasted into SQL text. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,10 +211,21 @@ static void sq_close(void *impl)
 	free(s);
 }
 
+/* SQLite keeps global memory statistics behind a mutex taken on every
+ * allocation; touchpoint never reads them, and turning them off speeds bulk
+ * inserts measurably. Only possible before SQLite initialises: when the
+ * host program already initialised it, the call fails harmlessly. */
+static void configure_sqlite_once(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static enum tp_status sq_open(const char *path, enum tp_store_mode mode, void **impl,
 			      int *found_version, struct tp_error *err)
 {
 	*impl = NULL;
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, configure_sqlite_once);
 	struct stat sb;
 	bool exists = stat(path, &sb) == 0;
 	if (!exists && mode != TP_STORE_CREATE)
