@@ -259,14 +259,17 @@ static enum tp_status read_value_map(json_t *obj, const char *where, struct tp_v
 	json_object_foreach(obj, key, v) {
 		char text[64];
 		const char *to = NULL;
-		if (json_is_string(v))
+		if (json_is_string(v)) {
 			to = json_string_value(v);
-		else if (json_is_integer(v))
-			snprintf(text, sizeof text, "%lld", (long long)json_integer_value(v)), to = text;
-		else if (json_is_real(v))
-			snprintf(text, sizeof text, "%.15g", json_real_value(v)), to = text;
-		else if (json_is_null(v))
+		} else if (json_is_integer(v)) {
+			snprintf(text, sizeof text, "%lld", (long long)json_integer_value(v));
+			to = text;
+		} else if (json_is_real(v)) {
+			snprintf(text, sizeof text, "%.15g", json_real_value(v));
+			to = text;
+		} else if (json_is_null(v)) {
 			to = "";
+		}
 		if (!to) {
 			value_map_free(vm);
 			return tp_error_set(err, TP_EINPUT,
@@ -341,10 +344,12 @@ static enum tp_status read_defaults(struct tp_mapping *m, json_t *defs, struct t
 					    "defaults.\"%.200s\": not a field touchpoint knows", key);
 		char text[64];
 		const char *s = NULL;
-		if (json_is_string(v))
+		if (json_is_string(v)) {
 			s = json_string_value(v);
-		else if (json_is_integer(v))
-			snprintf(text, sizeof text, "%lld", (long long)json_integer_value(v)), s = text;
+		} else if (json_is_integer(v)) {
+			snprintf(text, sizeof text, "%lld", (long long)json_integer_value(v));
+			s = text;
+		}
 		if (!s)
 			return tp_error_set(err, TP_EINPUT,
 					    "defaults.\"%.200s\": must be a string or an integer", key);
@@ -404,12 +409,15 @@ static enum tp_status read_map_file(struct tp_mapping *m, const char *path, stru
 			}
 		}
 	}
-	if (st == TP_OK && (v = json_object_get(root, "columns")))
-		st = read_columns(m, v, err);
-	if (st == TP_OK && (v = json_object_get(root, "values")))
-		st = read_values(m, v, err);
-	if (st == TP_OK && (v = json_object_get(root, "defaults")))
-		st = read_defaults(m, v, err);
+	json_t *columns = json_object_get(root, "columns");
+	json_t *values = json_object_get(root, "values");
+	json_t *defaults = json_object_get(root, "defaults");
+	if (st == TP_OK && columns)
+		st = read_columns(m, columns, err);
+	if (st == TP_OK && values)
+		st = read_values(m, values, err);
+	if (st == TP_OK && defaults)
+		st = read_defaults(m, defaults, err);
 	if (st == TP_OK)
 		st = read_options(m, root, err);
 	json_decref(root);

@@ -217,17 +217,25 @@ static enum tp_status read_touchpoint(json_t *item, size_t index, const struct t
 	if (st != TP_OK)
 		return st;
 	snprintf(what, sizeof what, "touchpoint \"%s\"", t->id);
-	if ((st = check_id(t->id, what, err)) != TP_OK ||
-	    (st = get_text(item, "phase", true, TP_ID_MAX, what, &t->phase, err)) != TP_OK ||
-	    (st = get_text(item, "channel", true, TP_ID_MAX, what, &t->channel, err)) != TP_OK ||
-	    (st = get_text(item, "name", true, TP_NAME_MAX, what, &t->name, err)) != TP_OK ||
-	    (st = get_text(item, "owner", false, TP_NAME_MAX, what, &t->owner, err)) != TP_OK ||
-	    (st = get_text(item, "customer_problem", false, TP_TEXT_MAX, what,
-			   &t->customer_problem, err)) != TP_OK ||
-	    (st = get_text(item, "customer_goal", false, TP_TEXT_MAX, what, &t->customer_goal,
-			   err)) != TP_OK ||
-	    (st = get_text(item, "customer_mood", false, TP_TEXT_MAX, what, &t->customer_mood,
-			   err)) != TP_OK)
+	st = check_id(t->id, what, err);
+	if (st == TP_OK)
+		st = get_text(item, "phase", true, TP_ID_MAX, what, &t->phase, err);
+	if (st == TP_OK)
+		st = get_text(item, "channel", true, TP_ID_MAX, what, &t->channel, err);
+	if (st == TP_OK)
+		st = get_text(item, "name", true, TP_NAME_MAX, what, &t->name, err);
+	if (st == TP_OK)
+		st = get_text(item, "owner", false, TP_NAME_MAX, what, &t->owner, err);
+	if (st == TP_OK)
+		st = get_text(item, "customer_problem", false, TP_TEXT_MAX, what,
+			      &t->customer_problem, err);
+	if (st == TP_OK)
+		st = get_text(item, "customer_goal", false, TP_TEXT_MAX, what, &t->customer_goal,
+			      err);
+	if (st == TP_OK)
+		st = get_text(item, "customer_mood", false, TP_TEXT_MAX, what, &t->customer_mood,
+			      err);
+	if (st != TP_OK)
 		return st;
 	if (!tp_journey_phase(j, t->phase))
 		return tp_error_set(err, TP_EINPUT, "%s: unknown phase \"%s\"", what, t->phase);

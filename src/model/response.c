@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "touchpoint/journey.h"
 #include "touchpoint/response.h"
 #include "util/utf8.h"
 
@@ -95,19 +96,27 @@ enum tp_status tp_response_check(const struct tp_response *r, struct tp_error *e
 {
 	if (!r->response_id || !*r->response_id)
 		return tp_error_set(err, TP_EINPUT, "response_id is missing");
-	enum tp_status st;
-	if ((st = check_text(r->response_id, TP_RESPONSE_ID_MAX, "response_id", err)) ||
-	    (st = check_text(r->respondent_id, TP_RESPONSE_ID_MAX, "respondent_id", err)) ||
-	    (st = check_text(r->touchpoint, 128, "touchpoint", err)) ||
-	    (st = check_text(r->comment, TP_COMMENT_MAX, "comment", err)) ||
-	    (st = check_text(r->lang, TP_LANG_MAX, "lang", err)))
+	enum tp_status st = check_text(r->response_id, TP_RESPONSE_ID_MAX, "response_id", err);
+	if (st == TP_OK)
+		st = check_text(r->respondent_id, TP_RESPONSE_ID_MAX, "respondent_id", err);
+	if (st == TP_OK)
+		st = check_text(r->touchpoint, TP_ID_MAX, "touchpoint", err);
+	if (st == TP_OK)
+		st = check_text(r->comment, TP_COMMENT_MAX, "comment", err);
+	if (st == TP_OK)
+		st = check_text(r->lang, TP_LANG_MAX, "lang", err);
+	if (st != TP_OK)
 		return st;
 	if (r->respondent_type < TP_RESPONDENT_CUSTOMER || r->respondent_type > TP_RESPONDENT_LEADER)
 		return tp_error_set(err, TP_EINPUT, "respondent_type is not customer, employee or leader");
-	if ((st = check_score(r->nps, 0, 10, "nps", err)) ||
-	    (st = check_score(r->csat, 1, 5, "csat", err)) ||
-	    (st = check_score(r->ces, 1, 7, "ces", err)) ||
-	    (st = check_score(r->emotion, -3, 3, "emotion", err)))
+	st = check_score(r->nps, 0, 10, "nps", err);
+	if (st == TP_OK)
+		st = check_score(r->csat, 1, 5, "csat", err);
+	if (st == TP_OK)
+		st = check_score(r->ces, 1, 7, "ces", err);
+	if (st == TP_OK)
+		st = check_score(r->emotion, -3, 3, "emotion", err);
+	if (st != TP_OK)
 		return st;
 	bool scored = r->nps != TP_SCORE_NONE || r->csat != TP_SCORE_NONE ||
 		      r->ces != TP_SCORE_NONE || r->emotion != TP_SCORE_NONE;
