@@ -205,6 +205,26 @@ static bool score_in_range(enum tp_target t, int v, char *why, size_t size)
 	return false;
 }
 
+/* Comments keep their line breaks as "\n" whatever the exporting tool
+ * wrote (CRLF from Windows and Excel, lone CR from old Macs). */
+static const char *unix_newlines(struct importer *im, const char *v)
+{
+	char *out = im->scratch + im->scratch_used;
+	size_t n = 0;
+	for (const char *p = v; *p; p++) {
+		if (*p == '\r') {
+			out[n++] = '\n';
+			if (p[1] == '\n')
+				p++;
+		} else {
+			out[n++] = *p;
+		}
+	}
+	out[n] = '\0';
+	im->scratch_used += n + 1;
+	return out;
+}
+
 /* "es-ES", "ES", "es_MX" -> "es": the primary language subtag, lowercase. */
 static const char *normalise_lang(struct importer *im, const char *v)
 {
@@ -256,7 +276,7 @@ static void set_field(struct importer *im, struct tp_response *r, const struct t
 		r->respondent_id = v;
 		return;
 	case TP_T_COMMENT:
-		r->comment = v;
+		r->comment = strchr(v, '\r') ? unix_newlines(im, v) : v;
 		return;
 	case TP_T_SUBMITTED_AT:
 		if (!parse_date(v, c->date_format, &r->submitted_at, why, sizeof why))
@@ -471,9 +491,10 @@ static enum tp_status store_row(struct importer *im, const struct tp_table_row *
 static enum tp_status import_row(struct importer *im, const struct tp_table_row *row,
 				 struct tp_error *err)
 {
+	/* A field may be copied twice (trimmed, then its line ends fixed). */
 	size_t need = 256;
 	for (size_t i = 0; i < row->n; i++)
-		need += row->lengths[i] + 8;
+		need += 2 * row->lengths[i] + 16;
 	if (!scratch_reserve(im, need))
 		return tp_error_set(err, TP_ENOMEM, "out of memory");
 	im->row_errors = 0;

@@ -244,7 +244,7 @@ class ImportTest(CliTest):
             ("r1", utc(2026, 1, 15, 10), "c1", 0, "web-compra", 9, 5, 6, 2,
              "Muy rápido, gracias", "es"),
             ("r2", utc(2026, 1, 16, 9, 30), "c2", 0, "web-compra", 3, 2, None, None,
-             'Tardó "demasiado"\r\ny no llegó', "es"),
+             'Tardó "demasiado"\ny no llegó', "es"),
             ("r3", utc(2026, 2, 1), "e1", 1, None, 8, None, None, None, None, None),
             ("r4", utc(2026, 2, 3, 9, 15), "c3", 0, "tienda-compra", None, 4, None, None,
              None, "en"),
@@ -382,6 +382,15 @@ class ImportTest(CliTest):
         self.ok("import", path)
         self.assertEqual(self.query("SELECT length(comment) FROM response"), [(300000,)])
 
+    def test_huge_comment_trimmed_with_crlf_lines(self):
+        self.load_journey()
+        body = "a" * 400000 + "\r\n" + "b" * 400000
+        path = self.write("big2.csv", f'response_id,submitted_at,comment\nh2,2026-01-01,"   {body}   "\n')
+        self.ok("import", path)
+        self.assertEqual(self.query("SELECT length(comment), instr(comment, char(13)),"
+                                    " substr(comment, 400000, 3) FROM response"),
+                         [(800001, 0, "a\nb")])
+
     def test_map_renames_columns_and_values(self):
         self.load_journey()
         csv_path = self.write("other.csv",
@@ -434,6 +443,120 @@ class DemoTest(CliTest):
         self.assertIn("--force", err)
         self.ok("demo", "--responses", "10", "--force")
         self.assertEqual(self.query("SELECT count(*) FROM response"), [(10,)])
+
+
+IMPORT_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "import")
+
+
+class ToolExportTest(CliTest):
+    """--from qualtrics|surveymonkey|googleforms on the fixtures in
+    tests/data/import; expected values read off those files by hand."""
+
+    def rows(self):
+        return self.query(
+            "SELECT r.response_key, r.submitted_at, r.respondent_key, t.key, r.nps, r.csat,"
+            " r.comment, r.lang FROM response r LEFT JOIN touchpoint t"
+            " ON t.id = r.touchpoint_id ORDER BY r.submitted_at")
+
+    def attribute_names(self):
+        return sorted(n for (n,) in self.query("SELECT name FROM attribute"))
+
+    def test_qualtrics_three_header_rows(self):
+        self.load_journey()
+        # Q1 named by its id, Q2_1 by its ImportId, Q4 by its question text.
+        map_path = self.write("q.json", json.dumps({
+            "columns": {"Q1": "nps", "QID2_1": "csat",
+                        "What could we improve? (Please be specific, we read every answer)":
+                            "comment",
+                        "Q3": "attr:canal"},
+            "defaults": {"touchpoint": "tienda-compra"}}))
+        out = self.ok("import", "--from", "qualtrics", "--map", map_path,
+                      os.path.join(IMPORT_DATA, "qualtrics.csv"))
+        self.assertIn("3 rows: 3 new", out)
+        self.assertEqual(self.rows(), [
+            ("R_1a2B3c4D5e6F7g8", utc(2024, 3, 1, 10, 4, 46), "cust-001", "tienda-compra", 9, 4,
+             "Nothing really", "en"),
+            ("R_2b3C4d5E6f7G8h9", utc(2024, 3, 1, 11, 19, 31), "cust-002", "tienda-compra", 3, 1,
+             'The queue was long, and the staff said "wait"\nfor 20 minutes.', "es"),
+            ("R_3c4D5e6F7g8H9i0", utc(2024, 3, 2, 9, 1, 11), None, "tienda-compra", 10, 5,
+             None, "en"),
+        ])
+        # Unmapped questions and personal data (IP, e-mail, location) are not attributes.
+        self.assertEqual(self.attribute_names(), ["canal"])
+
+    def test_surveymonkey_two_header_rows_filled_forward(self):
+        self.load_journey()
+        map_path = self.write("s.json", json.dumps({
+            "columns": {
+                "How likely is it that you would recommend Telco to a friend or colleague?": "nps",
+                "Please rate our support: [Speed]": "csat",
+                "What could we do better?": "comment",
+                "Which of our channels did you use? (select all that apply) [App]": "attr:app"},
+            "values": {"csat": {"Poor": 2, "Fair": 3, "Good": 4, "Excellent": 5}},
+            "defaults": {"touchpoint": "web-compra", "lang": "en"}}))
+        out = self.ok("import", "--from", "surveymonkey", "--map", map_path,
+                      os.path.join(IMPORT_DATA, "surveymonkey.csv"))
+        self.assertIn("2 rows: 2 new", out)
+        self.assertEqual(self.rows(), [
+            ("114238374839", utc(2024, 3, 1, 10, 5, 40), None, "web-compra", 9, 4,
+             "Faster refunds", "en"),
+            ("114238374840", utc(2024, 3, 1, 13, 12, 13), None, "web-compra", 6, 2, None, "en"),
+        ])
+        self.assertEqual(self.query("SELECT value FROM attribute_value"), [("App",)])
+
+    def test_googleforms_grid_columns_and_derived_ids(self):
+        self.load_journey()
+        map_path = self.write("g.json", json.dumps({
+            "columns": {"How likely are you to recommend us?": "nps",
+                        "Rate our service [Speed]": "csat", "Any comments?": "comment",
+                        "Rate our service [Price]": "attr:precio"},
+            "values": {"csat": {"Poor": 2, "Good": 4}},
+            "defaults": {"touchpoint": "web-info"}}))
+        src = os.path.join(IMPORT_DATA, "googleforms.csv")
+        out = self.ok("import", "--from", "googleforms", "--map", map_path, src)
+        self.assertIn("2 rows: 2 new", out)
+        rows = self.rows()
+        self.assertEqual([r[1:] for r in rows], [
+            (utc(2024, 3, 1, 10, 2, 11), "ana@example.com", "web-info", 9, 4, "Great, thanks!",
+             None),
+            (utc(2024, 3, 1, 12, 45, 9), "luis@example.com", "web-info", 4, 2, None, None),
+        ])
+        self.assertTrue(all(r[0].startswith("gf-") for r in rows))
+        self.assertNotEqual(rows[0][0], rows[1][0])
+        out = self.ok("import", "--from", "googleforms", "--map", map_path, src)
+        self.assertIn("2 rows: 0 new, 2 already present", out)
+
+    def test_tool_export_with_unmapped_scores_needs_a_map(self):
+        self.load_journey()
+        rc, _, err = self.run_tp("import", "--from", "qualtrics",
+                                 os.path.join(IMPORT_DATA, "qualtrics.csv"))
+        self.assertEqual(rc, 1)
+        self.assertIn("no score (nps, csat, ces, emotion) and no comment", err)
+
+
+class ProgressTest(CliTest):
+    def test_progress_bar_only_on_a_terminal(self):
+        import pty
+        self.load_journey()
+        rc, _, err = self.run_tp("import", self.data("responses.csv"))
+        self.assertEqual(rc, 0)
+        self.assertNotIn("rows/s  ETA", err)
+        out = bytearray()
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.execv(BIN, [BIN, "--db", self.db, "import", self.data("semicolon.csv")])
+        while True:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+        _, status = os.waitpid(pid, 0)
+        self.assertEqual(os.waitstatus_to_exitcode(status), 0)
+        self.assertIn(b"rows/s  ETA", bytes(out))
+        self.assertIn(b"2 rows: 2 new", bytes(out))
 
 
 if __name__ == "__main__":
