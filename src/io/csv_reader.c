@@ -64,8 +64,8 @@ struct tp_csv_reader {
 	bool finished; /* csv_fini() has run */
 	int64_t bytes_read, bytes_total;
 
-	long line;        /* physical line of the next byte libcsv reports on */
-	bool after_cr;    /* the last thing reported was a CR ending a line */
+	long line;	  /* physical line of the next byte libcsv reports on */
+	bool after_cr;	  /* the last thing reported was a CR ending a line */
 	bool quotes_seen; /* fields of this slice may be quoted (and hold line ends) */
 
 	bool in_record; /* a record has begun and not ended */
@@ -163,8 +163,8 @@ static bool within_limits(struct tp_csv_reader *r, size_t k, size_t n)
 		fail(r, TP_ELIMIT, "line %ld: the record has more than %d fields (the limit)",
 		     r->rec_line, TP_CSV_FIELDS_MAX);
 	else if (n > TP_CSV_FIELD_MAX)
-		fail(r, TP_ELIMIT, "line %ld: field %zu is longer than %u bytes (the limit)", r->line,
-		     k + 1, TP_CSV_FIELD_MAX);
+		fail(r, TP_ELIMIT, "line %ld: field %zu is longer than %u bytes (the limit)",
+		     r->line, k + 1, TP_CSV_FIELD_MAX);
 	else if (r->rec_bytes + n > RECORD_MAX)
 		fail(r, TP_ELIMIT, "line %ld: the record is longer than %zu bytes (the limit)",
 		     r->rec_line, RECORD_MAX);
@@ -213,9 +213,9 @@ static void on_row(int c, void *data)
 			return;
 		}
 		r->recs[r->n_recs++] = (struct queued){
-			.line = r->rec_line,
-			.first = r->rec_first,
-			.n = r->n_fields - r->rec_first,
+		    .line = r->rec_line,
+		    .first = r->rec_first,
+		    .n = r->n_fields - r->rec_first,
 		};
 		r->in_record = false;
 	}
@@ -256,8 +256,8 @@ static void parse_failed(struct tp_csv_reader *r)
 {
 	size_t field = r->in_record ? r->n_fields - r->rec_first + 1 : 1;
 	if (csv_error(&r->parser) == CSV_ENOMEM && csv_get_buffer_size(&r->parser) >= LIBCSV_CAP)
-		fail(r, TP_ELIMIT, "line %ld: field %zu is longer than %u bytes (the limit)", r->line,
-		     field, TP_CSV_FIELD_MAX);
+		fail(r, TP_ELIMIT, "line %ld: field %zu is longer than %u bytes (the limit)",
+		     r->line, field, TP_CSV_FIELD_MAX);
 	else if (csv_error(&r->parser) == CSV_ENOMEM)
 		fail(r, TP_ENOMEM, "line %ld: out of memory", r->line);
 	else
@@ -405,7 +405,8 @@ enum tp_status tp_csv_reader_open(const char *path, char delimiter, struct tp_cs
 {
 	*out = NULL;
 	if (delimiter == '"' || delimiter == '\r' || delimiter == '\n')
-		return tp_error_set(err, TP_EUSAGE, "the delimiter cannot be a quote or a line end");
+		return tp_error_set(err, TP_EUSAGE,
+				    "the delimiter cannot be a quote or a line end");
 	struct tp_csv_reader *r = calloc(1, sizeof *r);
 	if (!r)
 		return tp_error_set(err, TP_ENOMEM, "out of memory");
@@ -418,8 +419,8 @@ enum tp_status tp_csv_reader_open(const char *path, char delimiter, struct tp_cs
 		goto fail;
 	r->in_pos = skip_bom(r->in, r->in_len);
 	r->bytes_read = (int64_t)r->in_pos;
-	r->delimiter = delimiter ? delimiter
-				 : detect_delimiter(r->in + r->in_pos, r->in_len - r->in_pos);
+	r->delimiter =
+	    delimiter ? delimiter : detect_delimiter(r->in + r->in_pos, r->in_len - r->in_pos);
 	csv_set_delim(&r->parser, (unsigned char)r->delimiter);
 	*out = r;
 	return TP_OK;

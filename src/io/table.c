@@ -60,10 +60,10 @@ struct tp_table {
 
 	/* Header formats: the columns. */
 	size_t n_columns;
-	char **names;        /* n_columns names, owned */
-	char **aliases;      /* 2 per column, owned, NULL when absent */
+	char **names;	     /* n_columns names, owned */
+	char **aliases;	     /* 2 per column, owned, NULL when absent */
 	const char **fields; /* names of a row's fields: names, then "" */
-	int *positions;      /* 1, 2, 3, ... */
+	int *positions;	     /* 1, 2, 3, ... */
 	size_t fields_cap;
 
 	/* JSON Lines. */
@@ -78,11 +78,11 @@ struct tp_table {
 };
 
 static const char *const format_names[] = {
-	[TP_TABLE_CSV] = "CSV",
-	[TP_TABLE_JSONL] = "JSON Lines",
-	[TP_TABLE_QUALTRICS] = "Qualtrics",
-	[TP_TABLE_SURVEYMONKEY] = "SurveyMonkey",
-	[TP_TABLE_GOOGLEFORMS] = "Google Forms",
+    [TP_TABLE_CSV] = "CSV",
+    [TP_TABLE_JSONL] = "JSON Lines",
+    [TP_TABLE_QUALTRICS] = "Qualtrics",
+    [TP_TABLE_SURVEYMONKEY] = "SurveyMonkey",
+    [TP_TABLE_GOOGLEFORMS] = "Google Forms",
 };
 
 /* --- small text helpers --- */
@@ -268,8 +268,7 @@ static bool all_empty(char *const *names, size_t n)
 	return true;
 }
 
-static enum tp_status name_empty_columns(struct tp_table *t, const char *path,
-					 struct tp_error *err)
+static enum tp_status name_empty_columns(struct tp_table *t, const char *path, struct tp_error *err)
 {
 	for (size_t i = 0; i < t->n_columns; i++) {
 		if (t->names[i][0])
@@ -320,8 +319,8 @@ static void add_alias(struct tp_table *t, size_t i, char *a)
 }
 
 /* Row 2 (question texts, k == 0) or row 3 (ImportIds, k == 1). */
-static enum tp_status qualtrics_aliases(struct tp_table *t, const struct tp_csv_record *rec,
-					int k, const char *path, struct tp_error *err)
+static enum tp_status qualtrics_aliases(struct tp_table *t, const struct tp_csv_record *rec, int k,
+					const char *path, struct tp_error *err)
 {
 	size_t n = rec->n_fields < t->n_columns ? rec->n_fields : t->n_columns;
 	for (size_t i = 0; i < n; i++) {
@@ -371,8 +370,8 @@ static enum tp_status surveymonkey_names(struct tp_table *t, const struct tp_csv
 	if (!labels || !questions)
 		goto nomem;
 	for (size_t i = 0; i < n; i++) {
-		labels[i] = i < rec->n_fields ? trimmed_copy(rec->fields[i], rec->lengths[i])
-					      : strdup("");
+		labels[i] =
+		    i < rec->n_fields ? trimmed_copy(rec->fields[i], rec->lengths[i]) : strdup("");
 		if (!labels[i])
 			goto nomem;
 		questions[i] = t->names[i][0] || i == 0 ? t->names[i] : questions[i - 1];
@@ -490,12 +489,12 @@ static int next_csv(struct tp_table *t, struct tp_table_row *row, struct tp_erro
 		return -1;
 	}
 	*row = (struct tp_table_row){
-		.line = rec.line,
-		.n = n,
-		.names = t->fields,
-		.values = (const char *const *)rec.fields,
-		.lengths = rec.lengths,
-		.columns = t->positions,
+	    .line = rec.line,
+	    .n = n,
+	    .names = t->fields,
+	    .values = (const char *const *)rec.fields,
+	    .lengths = rec.lengths,
+	    .columns = t->positions,
 	};
 	if (n == t->n_columns)
 		return 1;
@@ -547,7 +546,8 @@ static int read_line(struct lines *in, const char **s, size_t *n, struct tp_erro
 				cap = JSONL_LINE_MAX + JSONL_BLOCK;
 			char *buf = realloc(in->buf, cap);
 			if (!buf) {
-				tp_error_set(err, TP_ENOMEM, "line %ld: out of memory", in->line + 1);
+				tp_error_set(err, TP_ENOMEM, "line %ld: out of memory",
+					     in->line + 1);
 				return -1;
 			}
 			in->buf = buf;
@@ -556,8 +556,8 @@ static int read_line(struct lines *in, const char **s, size_t *n, struct tp_erro
 		size_t got = fread(in->buf + in->end, 1, in->cap - in->end, in->f);
 		in->end += got;
 		if (got == 0 && ferror(in->f)) {
-			tp_error_set(err, TP_EIO, "line %ld: cannot read the file: %s", in->line + 1,
-				     strerror(errno));
+			tp_error_set(err, TP_EIO, "line %ld: cannot read the file: %s",
+				     in->line + 1, strerror(errno));
 			return -1;
 		}
 		in->eof = got == 0;
@@ -611,14 +611,20 @@ static void format_real(double v, char *out, size_t size)
 static const char *json_kind(const json_t *v)
 {
 	switch (json_typeof(v)) {
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "an array";
-	case JSON_STRING: return "a string";
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
 	case JSON_INTEGER:
-	case JSON_REAL: return "a number";
+	case JSON_REAL:
+		return "a number";
 	case JSON_TRUE:
-	case JSON_FALSE: return "a boolean";
-	case JSON_NULL: return "null";
+	case JSON_FALSE:
+		return "a boolean";
+	case JSON_NULL:
+		return "null";
 	}
 	return "a value";
 }
@@ -645,9 +651,16 @@ static void set_value(struct tp_table *t, size_t i, const char *key, const json_
 		s = t->numbers[i];
 		n = strlen(s);
 		break;
-	case JSON_TRUE: s = "true", n = 4; break;
-	case JSON_FALSE: s = "false", n = 5; break;
-	default: break;
+	case JSON_TRUE:
+		s = "true";
+		n = 4;
+		break;
+	case JSON_FALSE:
+		s = "false";
+		n = 5;
+		break;
+	default:
+		break;
 	}
 	t->values[i] = s;
 	t->lengths[i] = n;
@@ -673,18 +686,18 @@ static bool reserve_json_fields(struct tp_table *t, size_t n)
 }
 
 /* Reads the members of "attributes" (at column) into fields from *i. */
-static int take_attributes(struct tp_table *t, const json_t *attrs, int column, size_t *i,
-			   long line, struct tp_error *err)
+static int take_attributes(struct tp_table *t, json_t *attrs, int column, size_t *i, long line,
+			   struct tp_error *err)
 {
-	const char *key;
-	json_t *v;
-	json_object_foreach((json_t *)attrs, key, v)
-	{
+	for (void *it = json_object_iter(attrs); it; it = json_object_iter_next(attrs, it)) {
+		const char *key = json_object_iter_key(it);
+		const json_t *v = json_object_iter_value(it);
 		if (json_is_object(v) || json_is_array(v)) {
-			tp_error_set(err, TP_EINPUT,
-				     "line %ld: attributes.\"%.100s\" is %s; attributes are strings, "
-				     "numbers, true, false or null",
-				     line, key, json_kind(v));
+			tp_error_set(
+			    err, TP_EINPUT,
+			    "line %ld: attributes.\"%.100s\" is %s; attributes are strings, "
+			    "numbers, true, false or null",
+			    line, key, json_kind(v));
 			return 2;
 		}
 		if (strcmp(key, "attributes") != 0 && json_object_get(t->doc, key)) {
@@ -699,13 +712,13 @@ static int take_attributes(struct tp_table *t, const json_t *attrs, int column, 
 	return 1;
 }
 
-/* Turns the object in t->doc into *n fields. */
+/* Turns the object in t->doc into *n_fields fields. */
 static int take_object(struct tp_table *t, long line, size_t *n_fields, struct tp_error *err)
 {
-	const json_t *attrs = json_object_get(t->doc, "attributes");
-	size_t n = json_object_size(t->doc);
-	if (json_is_object(attrs))
-		n += json_object_size(attrs);
+	json_t *attrs = json_object_get(t->doc, "attributes");
+	if (!json_is_object(attrs))
+		attrs = NULL;
+	size_t n = json_object_size(t->doc) + json_object_size(attrs);
 	if (n > TP_CSV_FIELDS_MAX) {
 		tp_error_set(err, TP_EINPUT, "line %ld: more than %d fields (the limit)", line,
 			     TP_CSV_FIELDS_MAX);
@@ -717,12 +730,11 @@ static int take_object(struct tp_table *t, long line, size_t *n_fields, struct t
 	}
 	size_t i = 0;
 	int column = 0;
-	const char *key;
-	json_t *v;
-	json_object_foreach(t->doc, key, v)
-	{
+	for (void *it = json_object_iter(t->doc); it; it = json_object_iter_next(t->doc, it)) {
+		const char *key = json_object_iter_key(it);
+		json_t *v = json_object_iter_value(it);
 		column++;
-		if (v == attrs && json_is_object(v)) {
+		if (v == attrs) {
 			int got = take_attributes(t, v, column, &i, line, err);
 			if (got != 1)
 				return got;
@@ -802,7 +814,7 @@ enum tp_status tp_table_open(const char *path, enum tp_table_format format, stru
 		return tp_error_set(err, TP_ENOMEM, "out of memory");
 	t->format = format;
 	enum tp_status st =
-		format == TP_TABLE_JSONL ? open_jsonl(t, path, err) : open_csv(t, path, err);
+	    format == TP_TABLE_JSONL ? open_jsonl(t, path, err) : open_csv(t, path, err);
 	if (st != TP_OK) {
 		tp_table_free(t);
 		return st;

@@ -281,6 +281,20 @@ static void stray_quote_in_unquoted_field_is_text(void **state)
 	drop_temp(path);
 }
 
+static void unescaped_quote_inside_quotes_is_kept_as_text(void **state)
+{
+	(void)state;
+	char *path;
+	/* The quote after 5 is not doubled: the field goes on to the next
+	 * quote that ends it, which is what the writer meant. */
+	struct tp_csv_reader *r = open_text("tv,n\n\"Samsung 5\" screen\",2\n", &path);
+	expect_record(r, 1, "tv", "n", NULL);
+	expect_record(r, 2, "Samsung 5\" screen", "2", NULL);
+	expect_end(r);
+	tp_csv_reader_free(r);
+	drop_temp(path);
+}
+
 static void nul_byte_is_kept_in_the_length(void **state)
 {
 	(void)state;
@@ -309,8 +323,8 @@ static void unterminated_quote_is_an_error_naming_its_line(void **state)
 	expect_record(r, 2, "1", "2", NULL);
 	struct tp_error err;
 	expect_error(r, TP_EINPUT, &err);
-	assert_string_equal(err.message,
-			    "line 3: field 2 opens a quote that is not closed by the end of the file");
+	assert_string_equal(
+	    err.message, "line 3: field 2 opens a quote that is not closed by the end of the file");
 	/* The error stays. */
 	struct tp_csv_record rec;
 	assert_int_equal(tp_csv_reader_next(r, &rec, &err), -1);
@@ -583,7 +597,8 @@ static void quoted_field_over_the_limit_is_an_error(void **state)
 	assert_int_equal(tp_csv_reader_open(path, 0, &r, NULL), TP_OK);
 	struct tp_error err;
 	expect_error(r, TP_ELIMIT, &err);
-	assert_string_equal(err.message, "line 1: field 2 is longer than 4194304 bytes (the limit)");
+	assert_string_equal(err.message,
+			    "line 1: field 2 is longer than 4194304 bytes (the limit)");
 	tp_csv_reader_free(r);
 	drop_temp(path);
 }
@@ -596,7 +611,8 @@ static void unquoted_field_over_the_limit_is_an_error(void **state)
 	assert_int_equal(tp_csv_reader_open(path, 0, &r, NULL), TP_OK);
 	struct tp_error err;
 	expect_error(r, TP_ELIMIT, &err);
-	assert_string_equal(err.message, "line 1: field 2 is longer than 4194304 bytes (the limit)");
+	assert_string_equal(err.message,
+			    "line 1: field 2 is longer than 4194304 bytes (the limit)");
 	tp_csv_reader_free(r);
 	drop_temp(path);
 }
@@ -619,7 +635,8 @@ static void endless_quoted_field_stops_at_the_limit(void **state)
 	expect_record(r, 2, "b", NULL);
 	struct tp_error err;
 	expect_error(r, TP_ELIMIT, &err);
-	assert_string_equal(err.message, "line 3: field 1 is longer than 4194304 bytes (the limit)");
+	assert_string_equal(err.message,
+			    "line 3: field 1 is longer than 4194304 bytes (the limit)");
 	assert_true(tp_csv_reader_bytes_read(r) < (int64_t)n);
 	tp_csv_reader_free(r);
 	drop_temp(path);
@@ -643,7 +660,8 @@ static void too_many_fields_is_an_error_after_good_records(void **state)
 	expect_record(r, 2, "1", "2", NULL);
 	struct tp_error err;
 	expect_error(r, TP_ELIMIT, &err);
-	assert_string_equal(err.message, "line 3: the record has more than 10000 fields (the limit)");
+	assert_string_equal(err.message,
+			    "line 3: the record has more than 10000 fields (the limit)");
 	tp_csv_reader_free(r);
 	drop_temp(path);
 }
@@ -692,7 +710,8 @@ static void record_over_sixteen_mebibytes_is_an_error(void **state)
 	expect_record(r, 1, "h", NULL);
 	struct tp_error err;
 	expect_error(r, TP_ELIMIT, &err);
-	assert_string_equal(err.message, "line 2: the record is longer than 16777216 bytes (the limit)");
+	assert_string_equal(err.message,
+			    "line 2: the record is longer than 16777216 bytes (the limit)");
 	tp_csv_reader_free(r);
 	drop_temp(path);
 }
@@ -706,7 +725,8 @@ static void missing_file_is_an_io_error_naming_it(void **state)
 	struct tp_error err;
 	assert_int_equal(tp_csv_reader_open("/nonexistent/dir/responses.csv", 0, &r, &err), TP_EIO);
 	assert_null(r);
-	assert_string_equal(err.message, "/nonexistent/dir/responses.csv: No such file or directory");
+	assert_string_equal(err.message,
+			    "/nonexistent/dir/responses.csv: No such file or directory");
 }
 
 static void quote_is_refused_as_delimiter(void **state)
@@ -727,47 +747,48 @@ static void free_accepts_null(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(reads_records_with_their_line_numbers),
-		cmocka_unit_test(last_record_without_newline_is_read),
-		cmocka_unit_test(empty_fields_are_empty_strings),
-		cmocka_unit_test(crlf_line_ends_are_not_part_of_fields),
-		cmocka_unit_test(lone_cr_ends_a_line),
-		cmocka_unit_test(spaces_around_unquoted_fields_are_dropped),
-		cmocka_unit_test(doubled_quotes_inside_quotes_are_one_quote),
-		cmocka_unit_test(delimiters_inside_quotes_are_text),
-		cmocka_unit_test(newline_inside_quotes_is_kept_and_counted),
-		cmocka_unit_test(crlf_inside_quotes_is_kept_and_counted_once),
-		cmocka_unit_test(empty_quoted_field_is_empty),
-		cmocka_unit_test(quoted_field_at_end_of_file_without_newline),
-		cmocka_unit_test(stray_quote_in_unquoted_field_is_text),
-		cmocka_unit_test(nul_byte_is_kept_in_the_length),
-		cmocka_unit_test(unterminated_quote_is_an_error_naming_its_line),
-		cmocka_unit_test(escaped_quote_at_end_of_file_is_still_unterminated),
-		cmocka_unit_test(bom_is_skipped),
-		cmocka_unit_test(bom_then_quoted_first_field),
-		cmocka_unit_test(semicolons_are_detected_with_decimal_commas),
-		cmocka_unit_test(detection_tie_chooses_comma),
-		cmocka_unit_test(detection_without_either_chooses_comma),
-		cmocka_unit_test(detection_ignores_quoted_delimiters),
-		cmocka_unit_test(detection_reads_only_the_first_record),
-		cmocka_unit_test(detection_sees_a_multiline_quoted_field_as_one_record),
-		cmocka_unit_test(given_delimiter_is_used),
-		cmocka_unit_test(blank_lines_are_skipped_and_counted),
-		cmocka_unit_test(line_numbers_after_multiline_fields),
-		cmocka_unit_test(empty_file_has_no_records),
-		cmocka_unit_test(only_blank_lines_have_no_records),
-		cmocka_unit_test(many_records_stream_across_blocks),
-		cmocka_unit_test(one_mebibyte_comment_is_kept_whole),
-		cmocka_unit_test(field_of_exactly_the_limit_is_accepted),
-		cmocka_unit_test(quoted_field_over_the_limit_is_an_error),
-		cmocka_unit_test(unquoted_field_over_the_limit_is_an_error),
-		cmocka_unit_test(endless_quoted_field_stops_at_the_limit),
-		cmocka_unit_test(too_many_fields_is_an_error_after_good_records),
-		cmocka_unit_test(fields_up_to_the_limit_are_accepted),
-		cmocka_unit_test(record_over_sixteen_mebibytes_is_an_error),
-		cmocka_unit_test(missing_file_is_an_io_error_naming_it),
-		cmocka_unit_test(quote_is_refused_as_delimiter),
-		cmocka_unit_test(free_accepts_null),
+	    cmocka_unit_test(reads_records_with_their_line_numbers),
+	    cmocka_unit_test(last_record_without_newline_is_read),
+	    cmocka_unit_test(empty_fields_are_empty_strings),
+	    cmocka_unit_test(crlf_line_ends_are_not_part_of_fields),
+	    cmocka_unit_test(lone_cr_ends_a_line),
+	    cmocka_unit_test(spaces_around_unquoted_fields_are_dropped),
+	    cmocka_unit_test(doubled_quotes_inside_quotes_are_one_quote),
+	    cmocka_unit_test(delimiters_inside_quotes_are_text),
+	    cmocka_unit_test(newline_inside_quotes_is_kept_and_counted),
+	    cmocka_unit_test(crlf_inside_quotes_is_kept_and_counted_once),
+	    cmocka_unit_test(empty_quoted_field_is_empty),
+	    cmocka_unit_test(quoted_field_at_end_of_file_without_newline),
+	    cmocka_unit_test(stray_quote_in_unquoted_field_is_text),
+	    cmocka_unit_test(unescaped_quote_inside_quotes_is_kept_as_text),
+	    cmocka_unit_test(nul_byte_is_kept_in_the_length),
+	    cmocka_unit_test(unterminated_quote_is_an_error_naming_its_line),
+	    cmocka_unit_test(escaped_quote_at_end_of_file_is_still_unterminated),
+	    cmocka_unit_test(bom_is_skipped),
+	    cmocka_unit_test(bom_then_quoted_first_field),
+	    cmocka_unit_test(semicolons_are_detected_with_decimal_commas),
+	    cmocka_unit_test(detection_tie_chooses_comma),
+	    cmocka_unit_test(detection_without_either_chooses_comma),
+	    cmocka_unit_test(detection_ignores_quoted_delimiters),
+	    cmocka_unit_test(detection_reads_only_the_first_record),
+	    cmocka_unit_test(detection_sees_a_multiline_quoted_field_as_one_record),
+	    cmocka_unit_test(given_delimiter_is_used),
+	    cmocka_unit_test(blank_lines_are_skipped_and_counted),
+	    cmocka_unit_test(line_numbers_after_multiline_fields),
+	    cmocka_unit_test(empty_file_has_no_records),
+	    cmocka_unit_test(only_blank_lines_have_no_records),
+	    cmocka_unit_test(many_records_stream_across_blocks),
+	    cmocka_unit_test(one_mebibyte_comment_is_kept_whole),
+	    cmocka_unit_test(field_of_exactly_the_limit_is_accepted),
+	    cmocka_unit_test(quoted_field_over_the_limit_is_an_error),
+	    cmocka_unit_test(unquoted_field_over_the_limit_is_an_error),
+	    cmocka_unit_test(endless_quoted_field_stops_at_the_limit),
+	    cmocka_unit_test(too_many_fields_is_an_error_after_good_records),
+	    cmocka_unit_test(fields_up_to_the_limit_are_accepted),
+	    cmocka_unit_test(record_over_sixteen_mebibytes_is_an_error),
+	    cmocka_unit_test(missing_file_is_an_io_error_naming_it),
+	    cmocka_unit_test(quote_is_refused_as_delimiter),
+	    cmocka_unit_test(free_accepts_null),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

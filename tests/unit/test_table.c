@@ -53,8 +53,8 @@ static struct tp_table *open_text(const char *text, enum tp_table_format format,
 }
 
 /* The error message of opening text as format, without the path. */
-static const char *open_error(const char *text, enum tp_table_format format,
-			      enum tp_status status, struct tp_error *err)
+static const char *open_error(const char *text, enum tp_table_format format, enum tp_status status,
+			      struct tp_error *err)
 {
 	char *path = write_temp(text, strlen(text));
 	struct tp_table *t = (struct tp_table *)1;
@@ -76,7 +76,8 @@ static void expect_columns(const struct tp_table *t, ...)
 	for (const char *want = va_arg(ap, const char *); want; want = va_arg(ap, const char *)) {
 		const char *got = tp_table_column_name(t, i);
 		if (!got || strcmp(got, want) != 0)
-			fail_msg("column %zu: expected \"%s\", got \"%s\"", i, want, got ? got : "(null)");
+			fail_msg("column %zu: expected \"%s\", got \"%s\"", i, want,
+				 got ? got : "(null)");
 		i++;
 	}
 	va_end(ap);
@@ -93,8 +94,8 @@ static void expect_aliases(const struct tp_table *t, size_t column, ...)
 	for (const char *want = va_arg(ap, const char *); want; want = va_arg(ap, const char *)) {
 		const char *got = tp_table_column_alias(t, column, k);
 		if (!got || strcmp(got, want) != 0)
-			fail_msg("column %zu alias %zu: expected \"%s\", got \"%s\"", column, k, want,
-				 got ? got : "(null)");
+			fail_msg("column %zu alias %zu: expected \"%s\", got \"%s\"", column, k,
+				 want, got ? got : "(null)");
 		k++;
 	}
 	va_end(ap);
@@ -154,8 +155,8 @@ static void csv_rows_carry_names_values_and_columns(void **state)
 {
 	(void)state;
 	char *path;
-	struct tp_table *t = open_text("response_id,nps,comment\nr1,9,\"Fast, friendly\"\n",
-				       TP_TABLE_CSV, &path);
+	struct tp_table *t =
+	    open_text("response_id,nps,comment\nr1,9,\"Fast, friendly\"\n", TP_TABLE_CSV, &path);
 	assert_true(tp_table_has_header(t));
 	expect_columns(t, "response_id", "nps", "comment", NULL);
 	assert_null(tp_table_column_alias(t, 0, 0));
@@ -174,7 +175,8 @@ static void csv_header_names_are_trimmed(void **state)
 {
 	(void)state;
 	char *path;
-	struct tp_table *t = open_text(" id ,\"  nps \t\",\" comment\"\n1,2,3\n", TP_TABLE_CSV, &path);
+	struct tp_table *t =
+	    open_text(" id ,\"  nps \t\",\" comment\"\n1,2,3\n", TP_TABLE_CSV, &path);
 	expect_columns(t, "id", "nps", "comment", NULL);
 	tp_table_free(t);
 	drop_temp(path);
@@ -276,8 +278,8 @@ static void csv_unterminated_quote_stops_reading(void **state)
 	expect_row(t, 1, 2, &row, &err, "r1", "ok", NULL);
 	assert_int_equal(tp_table_next(t, &row, &err), -1);
 	assert_int_equal(err.status, TP_EINPUT);
-	assert_string_equal(err.message,
-			    "line 3: field 2 opens a quote that is not closed by the end of the file");
+	assert_string_equal(
+	    err.message, "line 3: field 2 opens a quote that is not closed by the end of the file");
 	tp_table_free(t);
 	drop_temp(path);
 }
@@ -302,16 +304,18 @@ static void empty_file_is_refused(void **state)
 	struct tp_error err;
 	assert_string_equal(open_error("", TP_TABLE_CSV, TP_EINPUT, &err),
 			    "empty file: no header row");
-	assert_string_equal(open_error("\xef\xbb\xbf\r\n\r\n", TP_TABLE_GOOGLEFORMS, TP_EINPUT, &err),
-			    "empty file: no header row");
+	assert_string_equal(
+	    open_error("\xef\xbb\xbf\r\n\r\n", TP_TABLE_GOOGLEFORMS, TP_EINPUT, &err),
+	    "empty file: no header row");
 }
 
 static void header_with_unterminated_quote_is_refused(void **state)
 {
 	(void)state;
 	struct tp_error err;
-	assert_string_equal(open_error("a,\"b\n", TP_TABLE_CSV, TP_EINPUT, &err),
-			    "line 1: field 2 opens a quote that is not closed by the end of the file");
+	assert_string_equal(
+	    open_error("a,\"b\n", TP_TABLE_CSV, TP_EINPUT, &err),
+	    "line 1: field 2 opens a quote that is not closed by the end of the file");
 }
 
 static void missing_file_is_refused_naming_it(void **state)
@@ -352,8 +356,8 @@ static void qualtrics_export_names_columns_by_id_with_aliases(void **state)
 		       "Duration (in seconds)", "Finished", "RecordedDate", "ResponseId",
 		       "RecipientLastName", "RecipientFirstName", "RecipientEmail",
 		       "ExternalReference", "LocationLatitude", "LocationLongitude",
-		       "DistributionChannel", "UserLanguage", "Q1", "Q2_1", "Q2_2", "Q3", "Q3_4_TEXT",
-		       "Q4", NULL);
+		       "DistributionChannel", "UserLanguage", "Q1", "Q2_1", "Q2_2", "Q3",
+		       "Q3_4_TEXT", "Q4", NULL);
 	expect_aliases(t, 0, "Start Date", "startDate", NULL);
 	expect_aliases(t, 2, "Response Type", "status", NULL);
 	/* Row 2 repeats the id: only the ImportId is an alias. */
@@ -377,13 +381,13 @@ static void qualtrics_export_names_columns_by_id_with_aliases(void **state)
 		   "2", "", "Nothing really", NULL);
 	expect_field(&row, 8, "ResponseId", "R_1a2B3c4D5e6F7g8", 9);
 	expect_row(t, 1, 5, &row, &err, "2024-03-01 11:15:00", "2024-03-01 11:19:30", "IP Address",
-		   "198.51.100.23", "100", "270", "True", "2024-03-01 11:19:31", "R_2b3C4d5E6f7G8h9",
-		   "", "", "", "cust-002", "41.3874", "2.1686", "anonymous", "ES", "3", "1", "2", "4",
-		   "A friend at work",
+		   "198.51.100.23", "100", "270", "True", "2024-03-01 11:19:31",
+		   "R_2b3C4d5E6f7G8h9", "", "", "", "cust-002", "41.3874", "2.1686", "anonymous",
+		   "ES", "3", "1", "2", "4", "A friend at work",
 		   "The queue was long, and the staff said \"wait\"\r\nfor 20 minutes.", NULL);
 	expect_row(t, 1, 7, &row, &err, "2024-03-02 09:00:05", "2024-03-02 09:01:10", "IP Address",
-		   "192.0.2.44", "100", "65", "True", "2024-03-02 09:01:11", "R_3c4D5e6F7g8H9i0", "",
-		   "", "", "", "", "", "email", "EN", "10", "5", "5", "1", "", "", NULL);
+		   "192.0.2.44", "100", "65", "True", "2024-03-02 09:01:11", "R_3c4D5e6F7g8H9i0",
+		   "", "", "", "", "", "", "email", "EN", "10", "5", "5", "1", "", "", NULL);
 	expect_end(t);
 	tp_table_free(t);
 }
@@ -392,11 +396,12 @@ static void qualtrics_import_ids_that_are_not_json_are_taken_as_they_are(void **
 {
 	(void)state;
 	char *path;
-	struct tp_table *t = open_text("Q1,Q2,Q3,Q4\n"
-				       "First?,Second?,,Fourth?\n"
-				       "QID1,\"{\"\"ImportId\"\":\"\"QID2\"\"}\",\"{\"\"x\"\":1}\",7\n"
-				       "a,b,c,d\n",
-				       TP_TABLE_QUALTRICS, &path);
+	struct tp_table *t =
+	    open_text("Q1,Q2,Q3,Q4\n"
+		      "First?,Second?,,Fourth?\n"
+		      "QID1,\"{\"\"ImportId\"\":\"\"QID2\"\"}\",\"{\"\"x\"\":1}\",7\n"
+		      "a,b,c,d\n",
+		      TP_TABLE_QUALTRICS, &path);
 	expect_aliases(t, 0, "First?", "QID1", NULL);
 	expect_aliases(t, 1, "Second?", "QID2", NULL);
 	expect_aliases(t, 2, NULL);
@@ -412,8 +417,9 @@ static void qualtrics_short_header_rows_leave_aliases_out(void **state)
 {
 	(void)state;
 	char *path;
-	struct tp_table *t = open_text("Q1,Q2,Q3\nOne?\n\"{\"\"ImportId\"\":\"\"QID1\"\"}\",x,y,z\n",
-				       TP_TABLE_QUALTRICS, &path);
+	struct tp_table *t =
+	    open_text("Q1,Q2,Q3\nOne?\n\"{\"\"ImportId\"\":\"\"QID1\"\"}\",x,y,z\n",
+		      TP_TABLE_QUALTRICS, &path);
 	expect_aliases(t, 0, "One?", "QID1", NULL);
 	expect_aliases(t, 1, "x", NULL);
 	expect_aliases(t, 2, "y", NULL);
@@ -438,9 +444,9 @@ static void qualtrics_empty_header_is_refused(void **state)
 {
 	(void)state;
 	struct tp_error err;
-	assert_string_equal(open_error("\n,, \nOne,Two,Three\n{},{},{}\n", TP_TABLE_QUALTRICS,
-				       TP_EINPUT, &err),
-			    "line 2: empty Qualtrics header: the first row names no columns");
+	assert_string_equal(
+	    open_error("\n,, \nOne,Two,Three\n{},{},{}\n", TP_TABLE_QUALTRICS, TP_EINPUT, &err),
+	    "line 2: empty Qualtrics header: the first row names no columns");
 }
 
 /* --- SurveyMonkey --- */
@@ -452,17 +458,17 @@ static void surveymonkey_export_fills_questions_forward(void **state)
 	struct tp_error err;
 	assert_int_equal(tp_table_open(DATA("surveymonkey.csv"), TP_TABLE_SURVEYMONKEY, &t, &err),
 			 TP_OK);
-	expect_columns(
-		t, "Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address",
-		"Email Address", "First Name", "Last Name", "Custom Data 1",
-		"How likely is it that you would recommend Telco to a friend or colleague?",
-		"Which of our channels did you use? (select all that apply) [Website]",
-		"Which of our channels did you use? (select all that apply) [App]",
-		"Which of our channels did you use? (select all that apply) [Store]",
-		"Which of our channels did you use? (select all that apply) [Other (please "
-		"specify)]",
-		"Please rate our support: [Speed]", "Please rate our support: [Friendliness]",
-		"Please rate our support: [Other]", "What could we do better?", NULL);
+	expect_columns(t, "Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address",
+		       "Email Address", "First Name", "Last Name", "Custom Data 1",
+		       "How likely is it that you would recommend Telco to a friend or colleague?",
+		       "Which of our channels did you use? (select all that apply) [Website]",
+		       "Which of our channels did you use? (select all that apply) [App]",
+		       "Which of our channels did you use? (select all that apply) [Store]",
+		       "Which of our channels did you use? (select all that apply) [Other (please "
+		       "specify)]",
+		       "Please rate our support: [Speed]",
+		       "Please rate our support: [Friendliness]",
+		       "Please rate our support: [Other]", "What could we do better?", NULL);
 	assert_null(tp_table_column_alias(t, 9, 0));
 	struct tp_table_row row;
 	expect_row(t, 1, 3, &row, &err, "114238374839", "431829102", "03/01/2024 10:02:11 AM",
@@ -493,9 +499,10 @@ static void surveymonkey_missing_label_row_is_refused(void **state)
 {
 	(void)state;
 	struct tp_error err;
-	assert_string_equal(open_error("Respondent ID,Q1\n", TP_TABLE_SURVEYMONKEY, TP_EINPUT, &err),
-			    "line 1: the file ends after 1 header row; a SurveyMonkey export "
-			    "starts with 2");
+	assert_string_equal(
+	    open_error("Respondent ID,Q1\n", TP_TABLE_SURVEYMONKEY, TP_EINPUT, &err),
+	    "line 1: the file ends after 1 header row; a SurveyMonkey export "
+	    "starts with 2");
 	assert_string_equal(open_error(" , \n,Response\n", TP_TABLE_SURVEYMONKEY, TP_EINPUT, &err),
 			    "line 1: empty SurveyMonkey header: the first row names no columns");
 }
@@ -529,16 +536,16 @@ static void jsonl_values_are_rendered_as_text(void **state)
 	(void)state;
 	char *path;
 	struct tp_table *t = open_text(
-		"{\"id\":\"j1\",\"nps\":8,\"score\":7.5,\"whole\":8.0,\"tenth\":0.1,\"big\":1e21,"
-		"\"small\":2.5e-5,\"neg\":-2,\"yes\":true,\"no\":false,\"none\":null}\n",
-		TP_TABLE_JSONL, &path);
+	    "{\"id\":\"j1\",\"nps\":8,\"score\":7.5,\"whole\":8.0,\"tenth\":0.1,\"big\":1e21,"
+	    "\"small\":2.5e-5,\"neg\":-2,\"yes\":true,\"no\":false,\"none\":null}\n",
+	    TP_TABLE_JSONL, &path);
 	assert_false(tp_table_has_header(t));
 	assert_int_equal(tp_table_n_columns(t), 0);
 	assert_null(tp_table_column_name(t, 0));
 	struct tp_table_row row;
 	struct tp_error err;
-	expect_row(t, 1, 1, &row, &err, "j1", "8", "7.5", "8", "0.1", "1e+21", "2.5e-5", "-2", "true",
-		   "false", "", NULL);
+	expect_row(t, 1, 1, &row, &err, "j1", "8", "7.5", "8", "0.1", "1e+21", "2.5e-5", "-2",
+		   "true", "false", "", NULL);
 	expect_field(&row, 0, "id", "j1", 1);
 	expect_field(&row, 3, "whole", "8", 4);
 	expect_field(&row, 10, "none", "", 11);
@@ -607,8 +614,8 @@ static void jsonl_malformed_lines_return_2_and_reading_goes_on(void **state)
 	assert_int_equal(row.raw_len, strlen("{\"id\":\"a\",\"tags\":[\"x\"]}"));
 	assert_memory_equal(row.raw, "{\"id\":\"a\",\"tags\":[\"x\"]}", row.raw_len);
 	expect_row(t, 2, 2, &row, &err, NULL);
-	assert_string_equal(err.message,
-			    "line 2: \"meta\" is an object; only \"attributes\" may hold an object");
+	assert_string_equal(
+	    err.message, "line 2: \"meta\" is an object; only \"attributes\" may hold an object");
 	expect_row(t, 2, 3, &row, &err, NULL);
 	assert_string_equal(err.message, "line 3: attributes.\"k\" is an array; attributes are "
 					 "strings, numbers, true, false or null");
@@ -635,8 +642,9 @@ static void jsonl_blank_lines_are_skipped_and_counted(void **state)
 {
 	(void)state;
 	char *path;
-	struct tp_table *t = open_text("\xef\xbb\xbf{\"n\":1}\r\n\r\n   \n\t\n{\"n\":2}\r\n\n{\"n\":3}",
-				       TP_TABLE_JSONL, &path);
+	struct tp_table *t =
+	    open_text("\xef\xbb\xbf{\"n\":1}\r\n\r\n   \n\t\n{\"n\":2}\r\n\n{\"n\":3}",
+		      TP_TABLE_JSONL, &path);
 	struct tp_table_row row;
 	struct tp_error err;
 	expect_row(t, 1, 1, &row, &err, "1", NULL);
@@ -755,39 +763,39 @@ static void jsonl_long_line_within_the_limit_is_read(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(csv_rows_carry_names_values_and_columns),
-		cmocka_unit_test(csv_header_names_are_trimmed),
-		cmocka_unit_test(csv_empty_header_cells_are_named_by_position),
-		cmocka_unit_test(csv_duplicate_names_get_numbered),
-		cmocka_unit_test(csv_field_count_mismatch_returns_2_and_reading_goes_on),
-		cmocka_unit_test(csv_trailing_empty_fields_are_dropped),
-		cmocka_unit_test(csv_multiline_field_and_blank_lines_keep_line_numbers),
-		cmocka_unit_test(csv_unterminated_quote_stops_reading),
-		cmocka_unit_test(csv_progress_reaches_the_file_size),
-		cmocka_unit_test(empty_file_is_refused),
-		cmocka_unit_test(header_with_unterminated_quote_is_refused),
-		cmocka_unit_test(missing_file_is_refused_naming_it),
-		cmocka_unit_test(unknown_format_is_a_usage_error),
-		cmocka_unit_test(free_accepts_null),
-		cmocka_unit_test(qualtrics_export_names_columns_by_id_with_aliases),
-		cmocka_unit_test(qualtrics_import_ids_that_are_not_json_are_taken_as_they_are),
-		cmocka_unit_test(qualtrics_short_header_rows_leave_aliases_out),
-		cmocka_unit_test(qualtrics_missing_header_rows_are_refused),
-		cmocka_unit_test(qualtrics_empty_header_is_refused),
-		cmocka_unit_test(surveymonkey_export_fills_questions_forward),
-		cmocka_unit_test(surveymonkey_duplicate_questions_get_numbered),
-		cmocka_unit_test(surveymonkey_missing_label_row_is_refused),
-		cmocka_unit_test(googleforms_export_keeps_grid_columns_as_named),
-		cmocka_unit_test(jsonl_values_are_rendered_as_text),
-		cmocka_unit_test(jsonl_attributes_become_fields),
-		cmocka_unit_test(jsonl_attributes_that_are_not_an_object_are_a_field),
-		cmocka_unit_test(jsonl_malformed_lines_return_2_and_reading_goes_on),
-		cmocka_unit_test(jsonl_blank_lines_are_skipped_and_counted),
-		cmocka_unit_test(jsonl_string_with_nul_keeps_its_length),
-		cmocka_unit_test(jsonl_empty_file_has_no_rows),
-		cmocka_unit_test(jsonl_line_over_the_limit_stops_reading),
-		cmocka_unit_test(jsonl_line_at_the_limit_is_read),
-		cmocka_unit_test(jsonl_long_line_within_the_limit_is_read),
+	    cmocka_unit_test(csv_rows_carry_names_values_and_columns),
+	    cmocka_unit_test(csv_header_names_are_trimmed),
+	    cmocka_unit_test(csv_empty_header_cells_are_named_by_position),
+	    cmocka_unit_test(csv_duplicate_names_get_numbered),
+	    cmocka_unit_test(csv_field_count_mismatch_returns_2_and_reading_goes_on),
+	    cmocka_unit_test(csv_trailing_empty_fields_are_dropped),
+	    cmocka_unit_test(csv_multiline_field_and_blank_lines_keep_line_numbers),
+	    cmocka_unit_test(csv_unterminated_quote_stops_reading),
+	    cmocka_unit_test(csv_progress_reaches_the_file_size),
+	    cmocka_unit_test(empty_file_is_refused),
+	    cmocka_unit_test(header_with_unterminated_quote_is_refused),
+	    cmocka_unit_test(missing_file_is_refused_naming_it),
+	    cmocka_unit_test(unknown_format_is_a_usage_error),
+	    cmocka_unit_test(free_accepts_null),
+	    cmocka_unit_test(qualtrics_export_names_columns_by_id_with_aliases),
+	    cmocka_unit_test(qualtrics_import_ids_that_are_not_json_are_taken_as_they_are),
+	    cmocka_unit_test(qualtrics_short_header_rows_leave_aliases_out),
+	    cmocka_unit_test(qualtrics_missing_header_rows_are_refused),
+	    cmocka_unit_test(qualtrics_empty_header_is_refused),
+	    cmocka_unit_test(surveymonkey_export_fills_questions_forward),
+	    cmocka_unit_test(surveymonkey_duplicate_questions_get_numbered),
+	    cmocka_unit_test(surveymonkey_missing_label_row_is_refused),
+	    cmocka_unit_test(googleforms_export_keeps_grid_columns_as_named),
+	    cmocka_unit_test(jsonl_values_are_rendered_as_text),
+	    cmocka_unit_test(jsonl_attributes_become_fields),
+	    cmocka_unit_test(jsonl_attributes_that_are_not_an_object_are_a_field),
+	    cmocka_unit_test(jsonl_malformed_lines_return_2_and_reading_goes_on),
+	    cmocka_unit_test(jsonl_blank_lines_are_skipped_and_counted),
+	    cmocka_unit_test(jsonl_string_with_nul_keeps_its_length),
+	    cmocka_unit_test(jsonl_empty_file_has_no_rows),
+	    cmocka_unit_test(jsonl_line_over_the_limit_stops_reading),
+	    cmocka_unit_test(jsonl_line_at_the_limit_is_read),
+	    cmocka_unit_test(jsonl_long_line_within_the_limit_is_read),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
