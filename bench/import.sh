@@ -32,7 +32,7 @@ run_timed() {
 printf '%-10s %-12s %10s %12s %10s %8s\n' rows tool seconds rows/s peak_MB ratio
 for n in "$@"; do
 	csv="$out/responses-$n.csv"
-	[ -f "$csv" ] || build/bench/gen_responses "$n" 1 >"$csv"
+	[ -f "$csv" ] || build/bench/bench/gen_responses "$n" 1 >"$csv"
 	tp_times="" sq_times="" tp_mem=0 sq_mem=0
 	for i in 1 2 3; do
 		rm -f "$out"/tp.db*
