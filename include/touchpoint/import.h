@@ -53,7 +53,8 @@ struct tp_import_summary {
 	int64_t errors;    /* problems found (a row can have several) */
 	int n_kept;        /* errors[] kept: the first TP_IMPORT_ERRORS_KEPT */
 	char errors_kept[TP_IMPORT_ERRORS_KEPT][512]; /* "FILE:LINE: column C (name): reason" */
-	bool committed;    /* the store was changed */
+	bool committed;    /* the import's transaction was committed: its new
+			      rows (possibly none) are durable */
 	char rejects_path[4096]; /* where rejected rows went, "" if none */
 };
 

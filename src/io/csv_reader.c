@@ -14,8 +14,9 @@
  *
  * Line numbers: libcsv runs with CSV_REPALL_NL, so every CR or LF outside
  * quotes reaches the row callback, blank lines included; line ends inside
- * quoted fields are counted from the field's text. CRLF, LF and a lone CR
- * each end one physical line.
+ * quoted fields are counted from the field's text, and only when a slice
+ * had any (see settle()). CRLF, LF and a lone CR each end one physical
+ * line.
  *
  * libcsv runs in its lenient mode: a quote inside an unquoted field is text
  * (5" screen), and spaces and tabs around an unquoted field are dropped
@@ -50,7 +51,8 @@
 
 struct queued {
 	long line;
-	size_t first; /* index of its first field in off[]/len[] */
+	size_t text;  /* offset of its first field in text */
+	size_t first; /* index of its first field's length in len[] */
 	size_t n;
 };
 
@@ -64,19 +66,23 @@ struct tp_csv_reader {
 	bool finished; /* csv_fini() has run */
 	int64_t bytes_read, bytes_total;
 
-	long line;	  /* physical line of the next byte libcsv reports on */
-	bool after_cr;	  /* the last thing reported was a CR ending a line */
-	bool quotes_seen; /* fields of this slice may be quoted (and hold line ends) */
+	/* Lines: see settle(). */
+	long line;	/* physical line of the next byte libcsv reports on,
+			   leaving out line ends in fields from settled on */
+	bool after_cr;	/* the last thing reported was a CR ending a line */
+	size_t settled; /* fields before this one are counted in line */
+	int64_t loose;	/* CR and LF bytes parsed and neither reported as a
+			   line end nor found in a settled field */
 
 	bool in_record; /* a record has begun and not ended */
 	long rec_line;
-	size_t rec_first, rec_bytes;
+	size_t rec_text, rec_first, rec_bytes;
 
-	/* Fields of the queued records and of the unfinished one, NUL-ended in
-	 * text at off[i], len[i] bytes long. */
+	/* Fields of the queued records and of the unfinished one, one after
+	 * the other in text, each NUL-ended; field i is len[i] bytes long. */
 	char *text;
 	size_t text_len, text_cap;
-	size_t *off, *len;
+	size_t *len;
 	size_t n_fields, fields_cap;
 	struct queued *recs;
 	size_t n_recs, recs_cap, head;
@@ -102,56 +108,123 @@ __attribute__((format(printf, 3, 4))) static void fail(struct tp_csv_reader *r,
 
 /* --- growing arrays --- */
 
-static bool grow(void **p, size_t *cap, size_t need, size_t size)
+/* Returns p (of *cap items of size bytes) grown to hold need items, *cap
+ * updated; NULL when out of memory, and then p is unchanged. need > 0. */
+static void *grow(void *p, size_t *cap, size_t need, size_t size)
 {
 	if (need <= *cap)
-		return true;
+		return p;
 	size_t n = *cap ? *cap : 64;
 	while (n < need)
 		n *= 2;
-	void *q = realloc(*p, n * size);
-	if (!q)
-		return false;
-	*p = q;
-	*cap = n;
-	return true;
+	void *q = realloc(p, n * size);
+	if (q)
+		*cap = n;
+	return q;
 }
 
 static bool reserve_field(struct tp_csv_reader *r, size_t bytes)
 {
-	if (!grow((void **)&r->text, &r->text_cap, r->text_len + bytes, 1))
+	char *text = grow(r->text, &r->text_cap, r->text_len + bytes, 1);
+	if (!text)
 		return false;
-	size_t cap = r->fields_cap;
-	if (!grow((void **)&r->off, &cap, r->n_fields + 1, sizeof *r->off))
+	r->text = text;
+	size_t *len = grow(r->len, &r->fields_cap, r->n_fields + 1, sizeof *len);
+	if (!len)
 		return false;
-	cap = r->fields_cap;
-	if (!grow((void **)&r->len, &cap, r->n_fields + 1, sizeof *r->len))
-		return false;
-	r->fields_cap = cap;
+	r->len = len;
 	return true;
 }
 
-/* --- libcsv callbacks --- */
+/* --- line numbers ---
+ *
+ * libcsv reports every CR or LF outside quotes as a row end (on_row counts
+ * those); a CR or LF inside quotes becomes part of a field, and only there
+ * can it be counted. Searching every field costs some 10-15% of the time
+ * of reading a file, so it is done only when needed: feed() adds the
+ * CR and LF bytes of each slice to loose (a fast, vectorisable count),
+ * on_row() takes away the ones it reports, and whatever is left went into
+ * fields. Only then does settle() search the fields completed since the
+ * last time, moving the records that follow each line end down a line. */
 
-/* Physical line ends in a quoted field's text: CRLF, LF or a lone CR. */
-static long line_ends(const char *s, size_t n)
+/* CR and LF bytes in s[0..n). */
+static size_t count_breaks(const unsigned char *s, size_t n)
 {
+	size_t count = 0, i = 0;
+	for (; i + 64 <= n; i += 64) {
+		unsigned block = 0;
+		for (size_t j = 0; j < 64; j++)
+			block += (s[i + j] == '\n') + (s[i + j] == '\r');
+		count += block;
+	}
+	for (; i < n; i++)
+		count += (s[i] == '\n') + (s[i] == '\r');
+	return count;
+}
+
+/* Physical line ends in a field's text (CRLF, LF or a lone CR); takes its
+ * CR and LF bytes off r->loose. */
+static long line_ends(struct tp_csv_reader *r, const char *s, size_t n)
+{
+	unsigned any = 0;
+	for (size_t i = 0; i < n; i++)
+		any |= (s[i] == '\n') | (s[i] == '\r');
+	if (!any)
+		return 0;
 	long count = 0;
 	for (size_t i = 0; i < n; i++) {
-		if ((unsigned char)s[i] > '\r')
+		if (s[i] != '\n' && s[i] != '\r')
 			continue;
-		if (s[i] == '\n')
-			count++;
-		else if (s[i] == '\r' && (i + 1 == n || s[i + 1] != '\n'))
+		r->loose--;
+		if (s[i] == '\n' || i + 1 == n || s[i + 1] != '\n')
 			count++;
 	}
 	return count;
 }
 
+/* The line ends in the fields, up to index end, of a record whose first
+ * field has index rec_first and text offset text; only fields from
+ * r->settled on are searched. */
+static long fields_line_ends(struct tp_csv_reader *r, size_t text, size_t rec_first, size_t end)
+{
+	long count = 0;
+	const char *p = r->text + text;
+	for (size_t i = rec_first; i < end; i++) {
+		if (i >= r->settled)
+			count += line_ends(r, p, r->len[i]);
+		p += r->len[i] + 1;
+	}
+	return count;
+}
+
+/* Brings line numbers up to date with the fields completed so far. */
+static void settle(struct tp_csv_reader *r)
+{
+	long extra = 0;
+	for (size_t q = r->head; q < r->n_recs; q++) {
+		struct queued *rec = &r->recs[q];
+		if (rec->first + rec->n <= r->settled)
+			continue;
+		if (rec->first >= r->settled)
+			rec->line += extra;
+		extra += fields_line_ends(r, rec->text, rec->first, rec->first + rec->n);
+	}
+	if (r->in_record) {
+		if (r->rec_first >= r->settled)
+			r->rec_line += extra;
+		extra += fields_line_ends(r, r->rec_text, r->rec_first, r->n_fields);
+	}
+	r->line += extra;
+	r->settled = r->n_fields;
+}
+
+/* --- libcsv callbacks --- */
+
 static void start_record(struct tp_csv_reader *r)
 {
 	r->in_record = true;
 	r->rec_line = r->line;
+	r->rec_text = r->text_len;
 	r->rec_first = r->n_fields;
 	r->rec_bytes = 0;
 }
@@ -159,6 +232,7 @@ static void start_record(struct tp_csv_reader *r)
 /* Checks a field of n bytes, the k-th (0-based) of its record. */
 static bool within_limits(struct tp_csv_reader *r, size_t k, size_t n)
 {
+	settle(r);
 	if (k >= TP_CSV_FIELDS_MAX)
 		fail(r, TP_ELIMIT, "line %ld: the record has more than %d fields (the limit)",
 		     r->rec_line, TP_CSV_FIELDS_MAX);
@@ -186,20 +260,18 @@ static void on_field(void *s, size_t n, void *data)
 	}
 	if ((r->text_len + n + 1 > r->text_cap || r->n_fields == r->fields_cap) &&
 	    !reserve_field(r, n + 1)) {
+		settle(r);
 		fail(r, TP_ENOMEM, "line %ld: out of memory", r->line);
 		return;
 	}
 	char *dst = r->text + r->text_len;
 	memcpy(dst, s, n);
 	dst[n] = '\0';
-	r->off[r->n_fields] = r->text_len;
 	r->len[r->n_fields] = n;
 	r->n_fields++;
 	r->text_len += n + 1;
 	r->rec_bytes += n;
 	r->after_cr = false;
-	if (r->quotes_seen)
-		r->line += line_ends(s, n);
 }
 
 static void on_row(int c, void *data)
@@ -208,12 +280,16 @@ static void on_row(int c, void *data)
 	if (r->status != TP_OK)
 		return;
 	if (r->in_record) {
-		if (!grow((void **)&r->recs, &r->recs_cap, r->n_recs + 1, sizeof *r->recs)) {
+		struct queued *recs = grow(r->recs, &r->recs_cap, r->n_recs + 1, sizeof *recs);
+		if (!recs) {
+			settle(r);
 			fail(r, TP_ENOMEM, "line %ld: out of memory", r->rec_line);
 			return;
 		}
+		r->recs = recs;
 		r->recs[r->n_recs++] = (struct queued){
 		    .line = r->rec_line,
+		    .text = r->rec_text,
 		    .first = r->rec_first,
 		    .n = r->n_fields - r->rec_first,
 		};
@@ -222,10 +298,12 @@ static void on_row(int c, void *data)
 	if (c == '\r') {
 		r->line++;
 		r->after_cr = true;
+		r->loose--;
 	} else if (c == '\n') {
 		if (!r->after_cr)
 			r->line++;
 		r->after_cr = false;
+		r->loose--;
 	}
 }
 
@@ -254,6 +332,7 @@ static void read_block(struct tp_csv_reader *r)
 /* Why csv_parse() stopped before the end of a slice. */
 static void parse_failed(struct tp_csv_reader *r)
 {
+	settle(r);
 	size_t field = r->in_record ? r->n_fields - r->rec_first + 1 : 1;
 	if (csv_error(&r->parser) == CSV_ENOMEM && csv_get_buffer_size(&r->parser) >= LIBCSV_CAP)
 		fail(r, TP_ELIMIT, "line %ld: field %zu is longer than %u bytes (the limit)",
@@ -268,7 +347,6 @@ static void finish(struct tp_csv_reader *r)
 {
 	r->finished = true;
 	size_t field = r->in_record ? r->n_fields - r->rec_first + 1 : 1;
-	r->quotes_seen = true;
 	csv_set_opts(&r->parser, LIBCSV_OPTIONS | CSV_STRICT | CSV_STRICT_FINI);
 	if (csv_fini(&r->parser, on_field, on_row, r) != 0)
 		fail(r, TP_EINPUT,
@@ -292,14 +370,17 @@ static void feed(struct tp_csv_reader *r)
 	size_t n = r->in_len - r->in_pos;
 	if (n > PARSE_SLICE)
 		n = PARSE_SLICE;
-	/* Line ends reach a field only inside quotes; most slices of most
-	 * files have none, and their fields need not be searched for them. */
-	r->quotes_seen = r->parser.quoted || memchr(r->in + r->in_pos, '"', n);
-	size_t done = csv_parse(&r->parser, r->in + r->in_pos, n, on_field, on_row, r);
+	const unsigned char *s = r->in + r->in_pos;
+	r->loose += (int64_t)count_breaks(s, n);
+	size_t done = csv_parse(&r->parser, s, n, on_field, on_row, r);
 	r->in_pos += n;
 	r->bytes_read += (int64_t)n;
 	if (done < n)
 		parse_failed(r);
+	else if (r->loose > 0)
+		settle(r);
+	else
+		r->settled = r->n_fields;
 }
 
 /* Drops the records handed out; moves the unfinished one to the front. */
@@ -310,32 +391,35 @@ static void compact(struct tp_csv_reader *r)
 	if (!r->in_record) {
 		r->n_fields = 0;
 		r->text_len = 0;
+		r->settled = 0;
 		return;
 	}
-	size_t first = r->rec_first, n = r->n_fields - first;
-	if (first == 0)
+	if (r->rec_first == 0)
 		return;
-	size_t base = r->off[first];
-	memmove(r->text, r->text + base, r->text_len - base);
-	r->text_len -= base;
-	for (size_t i = 0; i < n; i++) {
-		r->off[i] = r->off[first + i] - base;
-		r->len[i] = r->len[first + i];
-	}
-	r->n_fields = n;
+	memmove(r->text, r->text + r->rec_text, r->text_len - r->rec_text);
+	r->text_len -= r->rec_text;
+	r->n_fields -= r->rec_first;
+	memmove(r->len, r->len + r->rec_first, r->n_fields * sizeof *r->len);
+	r->rec_text = 0;
 	r->rec_first = 0;
+	r->settled = r->n_fields;
 }
 
 static bool hand_out(struct tp_csv_reader *r, struct tp_csv_record *rec)
 {
 	const struct queued *q = &r->recs[r->head];
-	if (!grow((void **)&r->ptrs, &r->ptrs_cap, q->n, sizeof *r->ptrs))
+	char **ptrs = grow(r->ptrs, &r->ptrs_cap, q->n, sizeof *ptrs);
+	if (!ptrs)
 		return false;
-	for (size_t i = 0; i < q->n; i++)
-		r->ptrs[i] = r->text + r->off[q->first + i];
+	r->ptrs = ptrs;
+	char *p = r->text + q->text;
+	for (size_t i = 0; i < q->n; i++) {
+		ptrs[i] = p;
+		p += r->len[q->first + i] + 1;
+	}
 	rec->line = q->line;
 	rec->n_fields = q->n;
-	rec->fields = r->ptrs;
+	rec->fields = ptrs;
 	rec->lengths = r->len + q->first;
 	r->head++;
 	return true;
@@ -472,7 +556,6 @@ void tp_csv_reader_free(struct tp_csv_reader *r)
 		fclose(r->f);
 	free(r->in);
 	free(r->text);
-	free(r->off);
 	free(r->len);
 	free(r->recs);
 	free(r->ptrs);

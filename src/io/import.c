@@ -595,6 +595,16 @@ static void report_progress(struct importer *im)
 	im->opts->progress(&p, im->opts->progress_ctx);
 }
 
+/* The table says "line N: reason"; our reports give the line already. */
+static const char *without_line(const char *message, long line)
+{
+	char prefix[32];
+	int n = snprintf(prefix, sizeof prefix, "line %ld: ", line);
+	if (n > 0 && strncmp(message, prefix, (size_t)n) == 0)
+		return message + n;
+	return message;
+}
+
 static enum tp_status read_rows(struct importer *im, struct tp_error *err)
 {
 	for (;;) {
@@ -612,11 +622,12 @@ static enum tp_status read_rows(struct importer *im, struct tp_error *err)
 		im->sum->rows++;
 		enum tp_status st;
 		if (got == 2) {
+			const char *reason = without_line(row_err.message, row.line);
 			im->reasons[0] = '\0';
-			row_error(im, row.line, 0, NULL, row_err.message);
+			row_error(im, row.line, 0, NULL, reason);
 			im->sum->rejected++;
 			im->failed = im->failed || !im->opts->skip_invalid;
-			st = write_reject(im, &row, row_err.message, err);
+			st = write_reject(im, &row, reason, err);
 		} else {
 			st = import_row(im, &row, err);
 		}
@@ -703,9 +714,10 @@ enum tp_status tp_import_file(struct tp_store *store, const char *path,
 		st = writer;
 	}
 	st = finish(&im, st, err);
+out:
+	/* No rejects file is written before the first rejected row. */
 	if (summary->rejects_path[0] && summary->rejected == 0)
 		summary->rejects_path[0] = '\0';
-out:
 	tp_table_free(im.table);
 	tp_mapping_free(im.map);
 	free(im.specs);

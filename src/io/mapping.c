@@ -3,7 +3,9 @@
  * Knows the column names that Qualtrics, SurveyMonkey and Google Forms put
  * in their exports (ids, dates, personal data that must not become segment
  * attributes) and reads the user's map file. Knows nothing of rows. */
+#include <errno.h>
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -28,6 +30,7 @@ struct tp_mapping {
 	enum tp_table_format format;
 	size_t n_rules;
 	struct column_rule *rules;      /* user rules first, then built-in ones */
+	size_t n_user_rules;            /* rules[0..n_user_rules) came from the map */
 	struct tp_strmap *rule_index;   /* source -> first rule index */
 	struct tp_value_map *values[TP_T_COUNT];
 	size_t n_attr_values;
@@ -313,7 +316,10 @@ static enum tp_status read_values(struct tp_mapping *m, json_t *vals, struct tp_
 					      (m->n_attr_values + 1) * sizeof *m->attr_values);
 			if (grown) {
 				m->attr_values = grown;
-				m->attr_values[m->n_attr_values].attr = strdup(attr);
+			}
+			char *copy = grown ? strdup(attr) : NULL;
+			if (copy) {
+				m->attr_values[m->n_attr_values].attr = copy;
 				m->attr_values[m->n_attr_values].vm = vm;
 				m->n_attr_values++;
 			} else {
@@ -387,8 +393,12 @@ static enum tp_status read_options(struct tp_mapping *m, json_t *root, struct tp
 
 static enum tp_status read_map_file(struct tp_mapping *m, const char *path, struct tp_error *err)
 {
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return tp_error_set(err, TP_EIO, "%s", strerror(errno));
 	json_error_t jerr;
-	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	json_t *root = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
+	fclose(f);
 	if (!root)
 		return tp_error_set(err, TP_EINPUT, "invalid JSON at line %d, column %d: %s",
 				    jerr.line, jerr.column, jerr.text);
@@ -441,6 +451,7 @@ enum tp_status tp_mapping_load(const char *map_path, enum tp_table_format format
 		if (st != TP_OK)
 			tp_error_prefix(err, "%s", map_path);
 	}
+	m->n_user_rules = m->n_rules;
 	const struct builtin *b = builtins_for(format);
 	for (size_t i = 0; st == TP_OK && b && b[i].source; i++)
 		st = add_rule(m, b[i].source, b[i].target, NULL, err);
@@ -454,27 +465,34 @@ enum tp_status tp_mapping_load(const char *map_path, enum tp_table_format format
 
 static const struct tp_value_map *attr_values(const struct tp_mapping *m, const char *attr)
 {
+	/* Attribute names match like canonical ones: ASCII case aside. */
 	for (size_t i = 0; i < m->n_attr_values; i++)
-		if (strcmp(m->attr_values[i].attr, attr) == 0)
+		if (strcasecmp(m->attr_values[i].attr, attr) == 0)
 			return m->attr_values[i].vm;
 	return NULL;
 }
 
+/* The rule for a column: by its name, then by its aliases, except that a
+ * user rule matched by an alias beats a built-in one matched by the name (a
+ * map written from Qualtrics' question-text row, "End Date", must win over
+ * the built-in rule for the column id "EndDate"). */
 static bool find_rule(const struct tp_mapping *m, const char *name, const char *const *aliases,
 		      const struct column_rule **out)
 {
-	int64_t idx;
-	if (tp_strmap_get(m->rule_index, name, strlen(name), &idx)) {
-		*out = &m->rules[idx];
-		return true;
-	}
+	int64_t found = -1, idx;
+	if (tp_strmap_get(m->rule_index, name, strlen(name), &idx))
+		found = idx;
 	for (size_t k = 0; aliases && aliases[k]; k++) {
-		if (tp_strmap_get(m->rule_index, aliases[k], strlen(aliases[k]), &idx)) {
-			*out = &m->rules[idx];
-			return true;
-		}
+		if (found >= 0 && (size_t)found < m->n_user_rules)
+			break;
+		if (tp_strmap_get(m->rule_index, aliases[k], strlen(aliases[k]), &idx) &&
+		    (found < 0 || (size_t)idx < m->n_user_rules))
+			found = idx;
 	}
-	return false;
+	if (found < 0)
+		return false;
+	*out = &m->rules[found];
+	return true;
 }
 
 void tp_mapping_resolve(const struct tp_mapping *m, const char *name, const char *const *aliases,

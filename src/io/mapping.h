@@ -57,7 +57,8 @@ struct tp_mapping;
 /* Builds the mapping for a source format, reading map_path when not NULL.
  * Errors name the map file and the member at fault: invalid JSON (line,
  * column), an unknown target ("nsp"), a value that does not fit its target,
- * an unknown member. On success the caller frees *out with
+ * an unknown member (TP_EINPUT); a map file that cannot be read (TP_EIO,
+ * naming it). On success the caller frees *out with
  * tp_mapping_free(). */
 enum tp_status tp_mapping_load(const char *map_path, enum tp_table_format format,
 			       struct tp_mapping **out, struct tp_error *err);

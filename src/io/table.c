@@ -128,19 +128,13 @@ __attribute__((format(printf, 1, 2))) static char *format_text(const char *fmt, 
 	return s;
 }
 
-static bool grow(void **p, size_t *cap, size_t need, size_t size)
+/* A capacity of at least need (and 16), doubling from cap. */
+static size_t grown(size_t cap, size_t need)
 {
-	if (need <= *cap)
-		return true;
-	size_t n = *cap ? *cap : 16;
+	size_t n = cap ? cap : 16;
 	while (n < need)
 		n *= 2;
-	void *q = realloc(*p, n * size);
-	if (!q)
-		return false;
-	*p = q;
-	*cap = n;
-	return true;
+	return n;
 }
 
 /* --- column names --- */
@@ -225,19 +219,28 @@ out:
 	return st;
 }
 
-/* Sizes the per-row arrays for rows of n fields. */
+/* Sizes the names and positions handed out with rows for rows of n
+ * fields: the header's names, then "" for fields past the header. */
 static bool reserve_row_fields(struct tp_table *t, size_t n)
 {
-	size_t old = t->fields_cap, cap = old;
-	if (!grow((void **)&t->fields, &cap, n, sizeof *t->fields))
+	if (n <= t->fields_cap)
+		return true;
+	size_t cap = grown(t->fields_cap, n);
+	const char **fields = malloc(cap * sizeof *fields);
+	int *positions = malloc(cap * sizeof *positions);
+	if (!fields || !positions) {
+		free(fields);
+		free(positions);
 		return false;
-	cap = old;
-	if (!grow((void **)&t->positions, &cap, n, sizeof *t->positions))
-		return false;
-	for (size_t i = old; i < cap; i++) {
-		t->fields[i] = i < t->n_columns ? t->names[i] : "";
-		t->positions[i] = (int)i + 1;
 	}
+	for (size_t i = 0; i < cap; i++) {
+		fields[i] = i < t->n_columns ? t->names[i] : "";
+		positions[i] = (int)i + 1;
+	}
+	free(t->fields);
+	free(t->positions);
+	t->fields = fields;
+	t->positions = positions;
 	t->fields_cap = cap;
 	return true;
 }
@@ -666,23 +669,40 @@ static void set_value(struct tp_table *t, size_t i, const char *key, const json_
 	t->lengths[i] = n;
 }
 
+static void free_json_fields(struct tp_table *t)
+{
+	free(t->keys);
+	free(t->values);
+	free(t->lengths);
+	free(t->columns);
+	free(t->numbers);
+	t->keys = NULL;
+	t->values = NULL;
+	t->lengths = NULL;
+	t->columns = NULL;
+	t->numbers = NULL;
+	t->json_cap = 0;
+}
+
+/* Sizes the arrays of a JSON row for n fields; they are filled anew for
+ * every row, so growing them need not keep their contents. */
 static bool reserve_json_fields(struct tp_table *t, size_t n)
 {
 	if (n <= t->json_cap)
 		return true;
-	size_t cap = t->json_cap;
-	bool ok = grow((void **)&t->keys, &cap, n, sizeof *t->keys);
-	cap = t->json_cap;
-	ok = ok && grow((void **)&t->values, &cap, n, sizeof *t->values);
-	cap = t->json_cap;
-	ok = ok && grow((void **)&t->lengths, &cap, n, sizeof *t->lengths);
-	cap = t->json_cap;
-	ok = ok && grow((void **)&t->columns, &cap, n, sizeof *t->columns);
-	cap = t->json_cap;
-	ok = ok && grow((void **)&t->numbers, &cap, n, sizeof *t->numbers);
-	if (ok)
-		t->json_cap = cap;
-	return ok;
+	size_t cap = grown(t->json_cap, n);
+	free_json_fields(t);
+	t->keys = malloc(cap * sizeof *t->keys);
+	t->values = malloc(cap * sizeof *t->values);
+	t->lengths = malloc(cap * sizeof *t->lengths);
+	t->columns = malloc(cap * sizeof *t->columns);
+	t->numbers = malloc(cap * sizeof *t->numbers);
+	if (!t->keys || !t->values || !t->lengths || !t->columns || !t->numbers) {
+		free_json_fields(t);
+		return false;
+	}
+	t->json_cap = cap;
+	return true;
 }
 
 /* Reads the members of "attributes" (at column) into fields from *i. */
@@ -880,10 +900,6 @@ void tp_table_free(struct tp_table *t)
 		fclose(t->in.f);
 	free(t->in.buf);
 	json_decref(t->doc);
-	free(t->keys);
-	free(t->values);
-	free(t->lengths);
-	free(t->columns);
-	free(t->numbers);
+	free_json_fields(t);
 	free(t);
 }

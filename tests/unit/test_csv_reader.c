@@ -494,6 +494,73 @@ static void line_numbers_after_multiline_fields(void **state)
 	drop_temp(path);
 }
 
+static void multiline_field_across_slices_keeps_line_numbers(void **state)
+{
+	(void)state;
+	/* A quoted field of 200 KB holding two line ends, read in several
+	 * pieces, then records after it. */
+	size_t half = 100000, n = 0;
+	char *data = malloc(2 * half + 64);
+	assert_non_null(data);
+	n += (size_t)sprintf(data, "h\n\"");
+	memset(data + n, 'a', half);
+	n += half;
+	n += (size_t)sprintf(data + n, "\n");
+	memset(data + n, 'b', half);
+	n += half;
+	n += (size_t)sprintf(data + n, "\r\nc\"\nnext\n\nlast\n");
+	char *path = write_temp(data, n);
+	free(data);
+	struct tp_csv_reader *r = NULL;
+	assert_int_equal(tp_csv_reader_open(path, 0, &r, NULL), TP_OK);
+	expect_record(r, 1, "h", NULL);
+	struct tp_csv_record rec;
+	assert_int_equal(tp_csv_reader_next(r, &rec, NULL), 1);
+	assert_int_equal(rec.line, 2);
+	assert_int_equal(rec.lengths[0], 2 * half + 4);
+	expect_record(r, 5, "next", NULL);
+	expect_record(r, 7, "last", NULL);
+	expect_end(r);
+	tp_csv_reader_free(r);
+	drop_temp(path);
+}
+
+static void errors_after_multiline_fields_name_the_right_line(void **state)
+{
+	(void)state;
+	char *path;
+	/* The field count error comes in the same slice as the line ends in
+	 * quotes before it. */
+	size_t cap = 3 * TP_CSV_FIELDS_MAX + 64, n = 0;
+	char *data = malloc(cap);
+	assert_non_null(data);
+	n += (size_t)snprintf(data, cap, "a,\"1\n2\n3\"\n\"x\r\ny\",b\n");
+	for (int i = 0; i <= TP_CSV_FIELDS_MAX; i++)
+		n += (size_t)snprintf(data + n, cap - n, i ? ",z" : "z");
+	n += (size_t)snprintf(data + n, cap - n, "\nq,r\n");
+	path = write_temp(data, n);
+	free(data);
+	struct tp_csv_reader *r = NULL;
+	assert_int_equal(tp_csv_reader_open(path, 0, &r, NULL), TP_OK);
+	expect_record(r, 1, "a", "1\n2\n3", NULL);
+	expect_record(r, 4, "x\r\ny", "b", NULL);
+	struct tp_error err;
+	expect_error(r, TP_ELIMIT, &err);
+	assert_string_equal(err.message,
+			    "line 6: the record has more than 10000 fields (the limit)");
+	tp_csv_reader_free(r);
+	drop_temp(path);
+
+	r = open_text("a\n\"b\nc\"\n\"open\n", &path);
+	expect_record(r, 1, "a", NULL);
+	expect_record(r, 2, "b\nc", NULL);
+	expect_error(r, TP_EINPUT, &err);
+	assert_string_equal(
+	    err.message, "line 4: field 1 opens a quote that is not closed by the end of the file");
+	tp_csv_reader_free(r);
+	drop_temp(path);
+}
+
 static void empty_file_has_no_records(void **state)
 {
 	(void)state;
@@ -775,6 +842,8 @@ int main(void)
 	    cmocka_unit_test(given_delimiter_is_used),
 	    cmocka_unit_test(blank_lines_are_skipped_and_counted),
 	    cmocka_unit_test(line_numbers_after_multiline_fields),
+	    cmocka_unit_test(multiline_field_across_slices_keeps_line_numbers),
+	    cmocka_unit_test(errors_after_multiline_fields_name_the_right_line),
 	    cmocka_unit_test(empty_file_has_no_records),
 	    cmocka_unit_test(only_blank_lines_have_no_records),
 	    cmocka_unit_test(many_records_stream_across_blocks),
