@@ -16,6 +16,8 @@ import tempfile
 import unittest
 
 BIN = os.environ.get("TOUCHPOINT_BIN", "build/touchpoint")
+# e.g. "valgrind -q --error-exitcode=99 --leak-check=full": runs every command under it
+WRAPPER = os.environ.get("TOUCHPOINT_WRAPPER", "").split()
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "e2e")
 
 
@@ -32,13 +34,15 @@ class CliTest(unittest.TestCase):
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def run_tp(self, *args, db=True, env=None):
-        cmd = [BIN] + (["--db", self.db] if db else []) + list(args)
+        cmd = WRAPPER + [BIN] + (["--db", self.db] if db else []) + list(args)
         full_env = dict(os.environ)
         full_env.pop("TOUCHPOINT_DB", None)
         if env:
             full_env.update(env)
         p = subprocess.run(cmd, capture_output=True, text=True, cwd=self.dir,
-                           env=full_env, timeout=120)
+                           env=full_env, timeout=600)
+        if WRAPPER and p.returncode == 99:
+            self.fail(f"{args}: memory errors under {WRAPPER[0]}:\n{p.stderr}")
         return p.returncode, p.stdout, p.stderr
 
     def ok(self, *args, **kw):
