@@ -130,4 +130,36 @@ enum tp_status tp_store_responses_each(struct tp_store *store, int64_t limit,
 				       bool newest_first, tp_response_fn fn,
 				       void *ctx, struct tp_error *err);
 
+/* --- scanning, for in-memory views --- */
+
+/* A stored response as integers: what a columnar view needs. */
+struct tp_store_row {
+	int64_t id;           /* row id: increases with every insert */
+	int64_t submitted_at; /* UTC seconds */
+	int touchpoint;       /* index into the journey given to tp_store_scan, -1 none */
+	enum tp_respondent_type respondent_type;
+	int nps, csat, ces, emotion; /* or TP_SCORE_NONE */
+	bool has_comment;
+	uint64_t respondent;  /* 64-bit hash of respondent_id; 0 when anonymous */
+	size_t n_attrs;       /* tp_store_attribute_count() when the scan began */
+	const int64_t *attrs; /* per attribute: its value's id, 0 when none */
+};
+typedef int (*tp_store_row_fn)(const struct tp_store_row *row, void *ctx);
+
+/* Calls fn for every response with id > after_id, in id order. `journey`
+ * must be the stored journey (as tp_store_journey_load gives it). fn
+ * returns 0 to go on, non-zero to stop. */
+enum tp_status tp_store_scan(struct tp_store *store, const struct tp_journey *journey,
+			     int64_t after_id, tp_store_row_fn fn, void *ctx,
+			     struct tp_error *err);
+
+/* Segment attributes, in the order of tp_store_row.attrs. */
+size_t tp_store_attribute_count(struct tp_store *store);
+const char *tp_store_attribute_name(struct tp_store *store, size_t index);
+
+/* Calls fn for each value of attribute `index` whose id is > after_id. */
+typedef int (*tp_store_value_fn)(int64_t id, const char *value, void *ctx);
+enum tp_status tp_store_attribute_values(struct tp_store *store, size_t index, int64_t after_id,
+					 tp_store_value_fn fn, void *ctx, struct tp_error *err);
+
 #endif

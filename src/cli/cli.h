@@ -7,9 +7,11 @@
 #define TP_CLI_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "touchpoint/error.h"
+#include "touchpoint/query.h"
 #include "touchpoint/store.h"
 
 #define CLI_OK 0
@@ -45,6 +47,41 @@ int cmd_journey(struct cli *cli, int argc, char **argv);
 int cmd_import(struct cli *cli, int argc, char **argv);
 int cmd_demo(struct cli *cli, int argc, char **argv);
 int cmd_status(struct cli *cli, int argc, char **argv);
+int cmd_report(struct cli *cli, int argc, char **argv);
+int cmd_map(struct cli *cli, int argc, char **argv);
+
+/* A query being built from the options report and map share (--from, --to,
+ * --where), with the storage its filters point into. Defined in
+ * cmd_report.c. */
+struct cli_query {
+	struct tp_query q;
+	const char *from_text, *to_text; /* as given, for the header line */
+	char *where_buf[TP_QUERY_WHERE_MAX];
+};
+
+/* Initialises cq with tp_query_init(). This function can't fail. */
+void cli_query_init(struct cli_query *cq);
+
+/* Applies one filter option of command cmd: opt is "from", "to" or
+ * "where", arg its value. A DATE alone (YYYY-MM-DD) given to --to means
+ * through the end of that day; a date-time is exclusive. Returns CLI_OK, or
+ * prints the problem and returns CLI_USAGE_ERROR (malformed value) or
+ * CLI_USER_ERROR (out of memory). */
+int cli_query_filter(struct cli_query *cq, const char *cmd, const char *opt, const char *arg);
+
+/* Parses an ISO 8601 DATE or date-time option value into UTC seconds; with
+ * end_of_day, a date alone means the instant after that day (date + 1 day).
+ * Prints a usage error naming opt and returns CLI_USAGE_ERROR when invalid. */
+int cli_parse_date(const char *cmd, const char *opt, const char *text, bool end_of_day,
+		   int64_t *out);
+
+/* Writes a one-line description of cq's period and filters ("from
+ * 2026-01-01 to 2026-03-31, where region=Norte or Sur") into buf; "all
+ * dates" when there is none. Returns buf. */
+const char *cli_query_describe(const struct cli_query *cq, char *buf, size_t size);
+
+/* Frees what cli_query_filter() allocated. Accepts NULL. */
+void cli_query_free(struct cli_query *cq);
 
 /* Shows the store's journey and what it holds (used by status and demo). */
 int cli_show_status(struct tp_store *store, const char *path);

@@ -16,6 +16,8 @@ static const char usage_text[] =
 	"  journey show         print the journey\n"
 	"  import FILE          load responses from CSV or JSON Lines\n"
 	"  status               what the database holds\n"
+	"  report --metric M    an indicator (NPS, CSAT, CES, eNPS...) by any slice\n"
+	"  map                  the journey map with an indicator per cell\n"
 	"  demo                 build a demo database and show it\n"
 	"\n"
 	"Options:\n"
@@ -32,7 +34,8 @@ struct command {
 
 static const struct command commands[] = {
 	{"init", cmd_init},     {"journey", cmd_journey}, {"import", cmd_import},
-	{"status", cmd_status}, {"demo", cmd_demo},
+	{"status", cmd_status}, {"demo", cmd_demo},       {"report", cmd_report},
+	{"map", cmd_map},
 };
 
 int main(int argc, char **argv)

@@ -29,9 +29,10 @@
 
 #define DEFAULT_LEVEL 0.95
 #define PI 3.14159265358979323846
-/* Above this many degrees of freedom gsl_cdf_tdist_Qinv stops converging
- * (it returns values off by orders of magnitude near 1e17 in GSL 2.7); the
- * t quantile is then the normal one to within 1e-14. */
+/* Past this many degrees of freedom the t distribution is taken through
+ * the normal one (t_quantile, t_p_value): gsl_cdf_tdist_Qinv returns values
+ * off by orders of magnitude from about 3e16 on (GSL 2.7), while the
+ * expansion in t_quantile is exact to double precision here already. */
 #define T_NORMAL_DF 1e15
 
 /* Helpers ----------------------------------------------------------------- */
@@ -64,7 +65,7 @@ static double z_quantile(double level)
  *    computes it as tan(pi (1/2 - q)), which loses the digits of small q.
  *  - Past T_NORMAL_DF, the Cornish-Fisher expansion of t in powers of
  *    1/df (Abramowitz & Stegun 1964, 26.7.5) to its first term,
- *    z + (z^3 + z) / (4 df); the next term is below 1e-28 there. */
+ *    z + (z^3 + z) / (4 df); the next term is below 1e-26 there. */
 static double t_quantile(double level, double df)
 {
 	double q = tail(level);
@@ -89,13 +90,16 @@ static double z_p_value(double z)
 	return p > 1.0 ? 1.0 : p;
 }
 
-/* Two-sided p-value 2 P(T > |t|) of a Student t statistic with df >= 1. */
+/* Two-sided p-value 2 P(T > |t|) of a Student t statistic with df >= 1;
+ * past T_NORMAL_DF the normal one, as for t_quantile. */
 static double t_p_value(double t, double df)
 {
 	double p;
 
 	if (!isfinite(t))
 		return 0.0;
+	if (df > T_NORMAL_DF)
+		return z_p_value(t);
 	p = 2.0 * gsl_cdf_tdist_Q(fabs(t), df);
 	return p > 1.0 ? 1.0 : p;
 }
@@ -201,10 +205,11 @@ void tp_moments_add(struct tp_moments *m, double x)
 
 /* Merges b into a, so that a summarises both samples (Chan, Golub & LeVeque
  * 1979, "Updating formulae and a pairwise algorithm for computing sample
- * variances", Stanford CS report STAN-CS-79-773, eq. 2.1, in its mean form):
+ * variances", Stanford CS report STAN-CS-79-773; its pairwise update written
+ * with means):
  * n = na + nb, delta = mean_b - mean_a, mean = mean_a + delta nb / n,
  * m2 = m2_a + m2_b + delta^2 na nb / n. An empty b leaves a unchanged; an
- * empty a becomes a copy of b. Does nothing when either is NULL, b->n is
+ * empty a becomes a copy of b. Does nothing when either is NULL, a count is
  * negative or the merged count would overflow an int64_t. a and b may be
  * the same struct. */
 void tp_moments_merge(struct tp_moments *a, const struct tp_moments *b)
@@ -259,8 +264,7 @@ struct tp_estimate tp_nps_estimate(const struct tp_nps_counts *c, double level)
 
 /* The share successes / n in percent with the Wilson score interval (Wilson
  * 1927, "Probable inference, the law of succession, and statistical
- * inference", JASA 22(158), p. 210): with p = s / n and z the normal
- * quantile,
+ * inference", JASA 22(158)): with p = s / n and z the normal quantile,
  *   centre = (p + z^2 / (2n)) / (1 + z^2 / n),
  *   half   = z sqrt(p (1 - p) / n + z^2 / (4 n^2)) / (1 + z^2 / n),
  * times 100. The bounds are exactly 0 for s = 0 and 100 for s = n (where

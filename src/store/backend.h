@@ -31,6 +31,12 @@ struct tp_store_backend {
 					    int64_t *counts, struct tp_error *err);
 	enum tp_status (*responses_each)(void *impl, int64_t limit, bool newest_first,
 					 tp_response_fn fn, void *ctx, struct tp_error *err);
+	enum tp_status (*scan)(void *impl, const struct tp_journey *journey, int64_t after_id,
+			       tp_store_row_fn fn, void *ctx, struct tp_error *err);
+	size_t (*attribute_count)(void *impl);
+	const char *(*attribute_name)(void *impl, size_t index);
+	enum tp_status (*attribute_values)(void *impl, size_t index, int64_t after_id,
+					   tp_store_value_fn fn, void *ctx, struct tp_error *err);
 };
 
 /* The schema version this program writes; every backend migrates to it. */

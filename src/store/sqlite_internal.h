@@ -92,4 +92,11 @@ enum tp_status sq_responses_each(void *impl, int64_t limit, bool newest_first, t
 enum tp_status sq_touchpoint_counts(void *impl, const struct tp_journey *journey,
 				    int64_t *counts, struct tp_error *err);
 
+enum tp_status sq_scan(void *impl, const struct tp_journey *journey, int64_t after_id,
+		       tp_store_row_fn fn, void *ctx, struct tp_error *err);
+size_t sq_attribute_count(void *impl);
+const char *sq_attribute_name(void *impl, size_t index);
+enum tp_status sq_attribute_values(void *impl, size_t index, int64_t after_id,
+				   tp_store_value_fn fn, void *ctx, struct tp_error *err);
+
 #endif

@@ -375,4 +375,8 @@ const struct tp_store_backend tp_sqlite_backend = {
 	.counts = sq_counts,
 	.touchpoint_counts = sq_touchpoint_counts,
 	.responses_each = sq_responses_each,
+	.scan = sq_scan,
+	.attribute_count = sq_attribute_count,
+	.attribute_name = sq_attribute_name,
+	.attribute_values = sq_attribute_values,
 };

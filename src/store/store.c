@@ -132,3 +132,25 @@ enum tp_status tp_store_responses_each(struct tp_store *s, int64_t limit, bool n
 {
 	return s->backend->responses_each(s->impl, limit, newest_first, fn, ctx, err);
 }
+
+enum tp_status tp_store_scan(struct tp_store *s, const struct tp_journey *journey,
+			     int64_t after_id, tp_store_row_fn fn, void *ctx, struct tp_error *err)
+{
+	return s->backend->scan(s->impl, journey, after_id, fn, ctx, err);
+}
+
+size_t tp_store_attribute_count(struct tp_store *s)
+{
+	return s->backend->attribute_count(s->impl);
+}
+
+const char *tp_store_attribute_name(struct tp_store *s, size_t index)
+{
+	return s->backend->attribute_name(s->impl, index);
+}
+
+enum tp_status tp_store_attribute_values(struct tp_store *s, size_t index, int64_t after_id,
+					 tp_store_value_fn fn, void *ctx, struct tp_error *err)
+{
+	return s->backend->attribute_values(s->impl, index, after_id, fn, ctx, err);
+}

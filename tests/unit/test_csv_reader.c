@@ -92,16 +92,14 @@ static void expect_error(struct tp_csv_reader *r, enum tp_status status, struct 
 	assert_int_equal(err->status, status);
 }
 
-/* A file of one record: "id,<field>\n" where the field is n bytes of c,
- * quoted when quote is true. */
+/* A file of two records: "id,<field>\n" where the field is n bytes of c,
+ * quoted when quote is true, then "x,y\n". */
 static char *write_big_field(size_t n, char c, bool quote)
 {
-	size_t size = n + 16;
-	char *data = malloc(size);
+	char *data = malloc(n + 16);
 	assert_non_null(data);
-	size_t k = 0;
 	memcpy(data, "id,", 3);
-	k = 3;
+	size_t k = 3;
 	if (quote)
 		data[k++] = '"';
 	memset(data + k, c, n);

@@ -440,11 +440,12 @@ static void mean_huge_n(void **state)
 	(void)state;
 	/* n - 1 is past the point where the t quantile is taken as the normal
 	 * one (+ (z^3 + z) / (4 df)): with s^2 = 1, half = z / sqrt(n). */
-	struct tp_moments m = {INT64_MAX, 10.0, (double)INT64_MAX - 1.0};
+	struct tp_moments m = {INT64_MAX, 0.0, (double)INT64_MAX - 1.0};
 	struct tp_estimate e = tp_mean_estimate(&m, 0.95);
 	double half = Z95 / sqrt((double)INT64_MAX);
 	assert_true(e.has_ci);
-	assert_true(fabs((e.hi - e.value) - half) < 1e-9 * half);
+	assert_true(fabs(e.hi - half) < 1e-9 * half);
+	assert_true(fabs(e.lo + half) < 1e-9 * half);
 	/* n = 1e6: t(0.95, 999999) = z + (z^3 + z) / (4 df) + O(df^-2). */
 	struct tp_moments mm = {1000000, 0.0, 999999.0};
 	e = tp_mean_estimate(&mm, 0.95);
@@ -645,9 +646,17 @@ static void mean_change_zero_variance(void **state)
 	c = tp_mean_change(&ma, &md, 0.95);
 	assert_change_finite(c);
 	assert_true(c.diff == 2.0 && c.lo == 2.0 && c.hi == 2.0 && c.p_value == 0.0);
-	/* A nearly constant pair: a huge t statistic, p underflows to 0. */
+	/* A nearly constant pair: v = 1e-300 / 2 / 3, df = 2 (only one side
+	 * varies), t = 2 / sqrt(v) = 4.9e150. For df = 2 the two-sided p is
+	 * 1 - t / sqrt(2 + t^2) = 1 / t^2 + O(t^-4) = v / 4 = 4.17e-302: the
+	 * heavy t_2 tail keeps it from underflowing. */
 	struct tp_moments tiny = {3, 7.0, 1e-300};
 	c = tp_mean_change(&ma, &tiny, 0.95);
+	assert_change_finite(c);
+	assert_true(fabs(c.p_value / (1e-300 / 6.0 / 4.0) - 1.0) < 1e-9);
+	/* With df = 999 and t = 2e153 the p-value (about t^-999) underflows. */
+	struct tp_moments tinier = {1000, 7.0, 1e-300};
+	c = tp_mean_change(&ma, &tinier, 0.95);
 	assert_change_finite(c);
 	assert_true(c.p_value == 0.0);
 }

@@ -1,0 +1,786 @@
+/* cli/cmd_report.c - `touchpoint report`: one indicator for any slice of the
+ * responses, as a table, JSON (the DESIGN.md contract) or CSV.
+ *
+ * A thin view over touchpoint/query.h: the options become a struct
+ * tp_query, the engine computes the groups, this file only formats them. It
+ * also holds the filter options `map` shares (--from, --to, --where; the
+ * cli_query_* functions of cli.h). It never computes an indicator itself
+ * and never prints a number the engine marked as absent (no NaN). */
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "touchpoint/time.h"
+#include "util/utf8.h"
+
+static const char help[] =
+	"Usage: touchpoint [--db PATH] report --metric METRIC [OPTIONS]\n"
+	"\n"
+	"Computes one indicator, with its n and a confidence interval, for every\n"
+	"group of the responses. Customers' answers count for every metric but\n"
+	"eNPS, which counts employees' answers only; leaders' answers never count.\n"
+	"\n"
+	"  --metric METRIC   nps (-100..100), enps (-100..100, employees), csat\n"
+	"                    (% of 4-5 answers), ces (mean of 1-7), emotion (mean\n"
+	"                    of -3..3), responses (count), comment_rate (% of\n"
+	"                    responses with a comment). Required.\n"
+	"  --by DIMENSION    group by touchpoint, phase, channel, month, quarter or\n"
+	"                    attr:NAME (a segment attribute); repeat for a cross-tab\n"
+	"                    (up to 4). Without --by: one group, all responses.\n"
+	"  --from DATE       responses submitted at or after DATE\n"
+	"  --to DATE         responses submitted up to DATE: a date alone\n"
+	"                    (2026-03-31) includes that whole day; a date-time\n"
+	"                    (2026-03-31T12:00:00Z) is exclusive at that instant\n"
+	"  --where NAME=VALUE  only responses whose NAME (touchpoint, phase,\n"
+	"                    channel or a segment attribute) is VALUE. Repeated\n"
+	"                    with the same NAME: any of the values; with different\n"
+	"                    names: all must hold.\n"
+	"  --level L         confidence level of the intervals, between 0 and 1\n"
+	"                    (default 0.95)\n"
+	"  --min-n N         groups with fewer answers are marked small: shown, but\n"
+	"                    indicative only (default 30)\n"
+	"  --anonymity K     eNPS groups with fewer than K distinct employees are\n"
+	"                    never shown, only counted (default 5)\n"
+	"  --baseline-from DATE, --baseline-to DATE\n"
+	"                    compare every group with the same group over this\n"
+	"                    period (both needed; the same DATE rules as --from and\n"
+	"                    --to). Without them, groups by month or quarter are\n"
+	"                    compared with the previous period.\n"
+	"  --json            print JSON: {\"metric\", \"level\", \"groups\": [{\"key\",\n"
+	"                    \"n\", \"value\", \"ci95\": [lo, hi], counts..., \"small\",\n"
+	"                    \"change\"?}], \"hidden_groups\"}\n"
+	"  --csv             print CSV (RFC 4180): one row per group\n"
+	"  --db PATH         the database (default: $TOUCHPOINT_DB, else ./touchpoint.db)\n"
+	"\n"
+	"DATE is ISO 8601: 2026-01-31, 2026-01-31T12:00:00Z or with an offset\n"
+	"(+02:00); without an offset it is UTC. --from is inclusive.\n"
+	"Changes are significant when p < 1 - level (marked with an arrow).\n"
+	"\n"
+	"Exit status: 0 success, 1 invalid data (unknown attribute, touchpoint,\n"
+	"empty period) or database, 2 usage error.\n";
+
+#define KEY_WIDTH_MAX 32 /* terminal columns of a key in the table */
+#define BY_NAME_MAX (TP_ATTR_NAME_MAX + 16)
+
+/* --- options shared with `map` --- */
+
+void cli_query_init(struct cli_query *cq)
+{
+	memset(cq, 0, sizeof *cq);
+	tp_query_init(&cq->q);
+}
+
+void cli_query_free(struct cli_query *cq)
+{
+	if (!cq)
+		return;
+	for (size_t i = 0; i < TP_QUERY_WHERE_MAX; i++) {
+		free(cq->where_buf[i]);
+		cq->where_buf[i] = NULL;
+	}
+}
+
+int cli_parse_date(const char *cmd, const char *opt, const char *text, bool end_of_day,
+		   int64_t *out)
+{
+	const char *why = NULL;
+	size_t len = strlen(text);
+	if (!tp_time_parse_iso8601(text, len, out, &why))
+		return cli_usage(cmd,
+				 "--%s \"%s\": %s; expected an ISO 8601 date (2026-01-31) or "
+				 "date-time (2026-01-31T12:00:00Z)",
+				 opt, text, why ? why : "invalid date");
+	/* A date alone is midnight; "--to 2026-03-31" means through that day. */
+	if (end_of_day && len == 10)
+		*out += 86400;
+	return CLI_OK;
+}
+
+static int add_where(struct cli_query *cq, const char *cmd, const char *arg)
+{
+	struct tp_query *q = &cq->q;
+	if (q->n_where >= TP_QUERY_WHERE_MAX)
+		return cli_usage(cmd, "at most %d --where filters", TP_QUERY_WHERE_MAX);
+	if (!strchr(arg, '='))
+		return cli_usage(cmd, "--where needs NAME=VALUE, not \"%s\"", arg);
+	char *buf = malloc(strlen(arg) + 1);
+	if (!buf) {
+		fputs("touchpoint: out of memory\n", stderr);
+		return CLI_USER_ERROR;
+	}
+	if (!tp_where_parse(arg, buf, &q->where[q->n_where])) {
+		free(buf);
+		return cli_usage(cmd, "--where needs NAME=VALUE with a NAME, not \"%s\"", arg);
+	}
+	cq->where_buf[q->n_where++] = buf;
+	return CLI_OK;
+}
+
+int cli_query_filter(struct cli_query *cq, const char *cmd, const char *opt, const char *arg)
+{
+	if (strcmp(opt, "where") == 0)
+		return add_where(cq, cmd, arg);
+	bool to = strcmp(opt, "to") == 0;
+	int64_t t;
+	int rc = cli_parse_date(cmd, opt, arg, to, &t);
+	if (rc != CLI_OK)
+		return rc;
+	if (to) {
+		cq->q.has_to = true;
+		cq->q.to = t;
+		cq->to_text = arg;
+	} else {
+		cq->q.has_from = true;
+		cq->q.from = t;
+		cq->from_text = arg;
+	}
+	return CLI_OK;
+}
+
+/* Appends printf-style text to buf[*len..size), truncating silently. */
+static void append(char *buf, size_t size, size_t *len, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void append(char *buf, size_t size, size_t *len, const char *fmt, ...)
+{
+	if (*len >= size)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf + *len, size - *len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*len = *len + (size_t)n < size ? *len + (size_t)n : size - 1;
+}
+
+static const char *date_words(const char *text, bool to)
+{
+	if (!to)
+		return "from";
+	return strlen(text) == 10 ? "through" : "before";
+}
+
+const char *cli_query_describe(const struct cli_query *cq, char *buf, size_t size)
+{
+	size_t len = 0;
+	buf[0] = '\0';
+	if (cq->from_text && cq->to_text)
+		append(buf, size, &len, "%s %s %s", cq->from_text, date_words(cq->to_text, true),
+		       cq->to_text);
+	else if (cq->from_text)
+		append(buf, size, &len, "since %s", cq->from_text);
+	else if (cq->to_text)
+		append(buf, size, &len, "%s %s", date_words(cq->to_text, true), cq->to_text);
+	else
+		append(buf, size, &len, "all dates");
+	const struct tp_query *q = &cq->q;
+	for (size_t i = 0; i < q->n_where; i++) {
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(q->where[j].name, q->where[i].name) == 0;
+		if (seen)
+			continue;
+		append(buf, size, &len, "%s%s=%s", i ? ", " : ", where ", q->where[i].name,
+		       q->where[i].value);
+		for (size_t k = i + 1; k < q->n_where; k++)
+			if (strcmp(q->where[k].name, q->where[i].name) == 0)
+				append(buf, size, &len, " or %s", q->where[k].value);
+	}
+	return buf;
+}
+
+/* --- what each metric shows --- */
+
+static const char *metric_label(enum tp_metric m)
+{
+	switch (m) {
+	case TP_METRIC_NPS: return "NPS";
+	case TP_METRIC_ENPS: return "eNPS";
+	case TP_METRIC_CSAT: return "CSAT %";
+	case TP_METRIC_CES: return "CES";
+	case TP_METRIC_EMOTION: return "emotion";
+	case TP_METRIC_RESPONSES: return "responses";
+	case TP_METRIC_COMMENT_RATE: return "comment %";
+	}
+	return "?";
+}
+
+static bool is_nps(enum tp_metric m)
+{
+	return m == TP_METRIC_NPS || m == TP_METRIC_ENPS;
+}
+
+static bool is_mean(enum tp_metric m)
+{
+	return m == TP_METRIC_CES || m == TP_METRIC_EMOTION;
+}
+
+/* The name of a success count, or NULL: "satisfied" (CSAT), "comments". */
+static const char *successes_name(enum tp_metric m)
+{
+	if (m == TP_METRIC_CSAT)
+		return "satisfied";
+	if (m == TP_METRIC_COMMENT_RATE)
+		return "comments";
+	return NULL;
+}
+
+/* A sample standard deviation exists from two answers on. */
+static bool has_sd(const struct tp_group *g)
+{
+	return g->n >= 2 && isfinite(g->sd);
+}
+
+/* "ci95" at level 0.95, else "ci" and the level in percent ("ci90"). */
+static const char *interval_name(double level, char *buf, size_t size)
+{
+	snprintf(buf, size, "ci%.10g", level * 100.0);
+	return buf;
+}
+
+/* --- JSON --- */
+
+struct json_out {
+	bool failed; /* some allocation failed */
+};
+
+static void put(struct json_out *jo, json_t *obj, const char *name, json_t *value)
+{
+	if (!value || json_object_set_new(obj, name, value) != 0)
+		jo->failed = true;
+}
+
+/* Finite reals only: json_real refuses NaN and infinities. */
+static void put_real(struct json_out *jo, json_t *obj, const char *name, double v)
+{
+	if (isfinite(v))
+		put(jo, obj, name, json_real(v));
+}
+
+static json_t *pair(double lo, double hi)
+{
+	if (!isfinite(lo) || !isfinite(hi))
+		return NULL;
+	return json_pack("[ff]", lo, hi);
+}
+
+static json_t *change_json(struct json_out *jo, const struct tp_group *g, const char *ci)
+{
+	json_t *c = json_object();
+	if (!c)
+		return NULL;
+	put(jo, c, "vs", json_string(g->change_vs ? g->change_vs : ""));
+	if (g->change.has_value) {
+		put_real(jo, c, "diff", g->change.diff);
+		put(jo, c, ci, pair(g->change.lo, g->change.hi));
+		put_real(jo, c, "p_value", g->change.p_value);
+	}
+	put(jo, c, "significant", json_boolean(g->change.has_value && g->significant));
+	return c;
+}
+
+static json_t *group_json(struct json_out *jo, const struct tp_report *r, const struct tp_group *g,
+			  const char *ci)
+{
+	json_t *o = json_object();
+	json_t *key = json_object();
+	if (!o || !key) {
+		json_decref(o);
+		json_decref(key);
+		return NULL;
+	}
+	char name[BY_NAME_MAX];
+	for (size_t i = 0; i < r->n_by; i++)
+		put(jo, key, tp_by_name(&r->by[i], name, sizeof name),
+		    g->key[i] ? json_string(g->key[i]) : json_null());
+	put(jo, o, "key", key);
+	put(jo, o, "n", json_integer(g->n));
+	if (g->estimate.has_value) {
+		if (r->metric == TP_METRIC_RESPONSES)
+			put(jo, o, "value", json_integer((json_int_t)llround(g->estimate.value)));
+		else
+			put_real(jo, o, "value", g->estimate.value);
+	}
+	if (g->estimate.has_ci)
+		put(jo, o, ci, pair(g->estimate.lo, g->estimate.hi));
+	if (is_nps(r->metric)) {
+		put(jo, o, "promoters", json_integer(g->nps.promoters));
+		put(jo, o, "passives", json_integer(g->nps.passives));
+		put(jo, o, "detractors", json_integer(g->nps.detractors));
+	} else if (successes_name(r->metric)) {
+		put(jo, o, successes_name(r->metric), json_integer(g->successes));
+	} else if (is_mean(r->metric) && has_sd(g)) {
+		put_real(jo, o, "sd", g->sd);
+	}
+	put(jo, o, "small", json_boolean(g->small));
+	if (g->has_change)
+		put(jo, o, "change", change_json(jo, g, ci));
+	return o;
+}
+
+static int print_json(const struct tp_report *r)
+{
+	struct json_out jo = {false};
+	char ci[32];
+	interval_name(r->level, ci, sizeof ci);
+	json_t *root = json_object();
+	json_t *groups = json_array();
+	if (!root || !groups) {
+		json_decref(root);
+		json_decref(groups);
+		fputs("touchpoint: out of memory\n", stderr);
+		return CLI_USER_ERROR;
+	}
+	put(&jo, root, "metric", json_string(tp_metric_name(r->metric)));
+	put_real(&jo, root, "level", r->level);
+	put(&jo, root, "groups", groups);
+	for (size_t i = 0; i < r->n_groups; i++) {
+		json_t *g = group_json(&jo, r, &r->groups[i], ci);
+		if (!g || json_array_append_new(groups, g) != 0)
+			jo.failed = true;
+	}
+	put(&jo, root, "hidden_groups", json_integer(r->hidden));
+	char *text = jo.failed ? NULL
+			       : json_dumps(root, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+	json_decref(root);
+	if (!text) {
+		fputs("touchpoint: out of memory\n", stderr);
+		return CLI_USER_ERROR;
+	}
+	puts(text);
+	free(text);
+	return CLI_OK;
+}
+
+/* --- CSV --- */
+
+/* Writes one field, quoted (RFC 4180) when it holds a comma, a quote or a
+ * line break. */
+static void csv_field(FILE *out, const char *s, bool first)
+{
+	if (!first)
+		fputc(',', out);
+	if (!s)
+		return;
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+static void csv_real(FILE *out, bool present, double v)
+{
+	char buf[40];
+	snprintf(buf, sizeof buf, "%.15g", v);
+	csv_field(out, present && isfinite(v) ? buf : NULL, false);
+}
+
+static void csv_int(FILE *out, bool present, int64_t v)
+{
+	char buf[32];
+	snprintf(buf, sizeof buf, "%lld", (long long)v);
+	csv_field(out, present ? buf : NULL, false);
+}
+
+static void csv_header(FILE *out, const struct tp_report *r)
+{
+	char name[BY_NAME_MAX];
+	for (size_t i = 0; i < r->n_by; i++)
+		csv_field(out, tp_by_name(&r->by[i], name, sizeof name), i == 0);
+	fputs(r->n_by ? "," : "", out);
+	fputs("n,value,ci_low,ci_high", out);
+	if (is_nps(r->metric))
+		fputs(",promoters,passives,detractors", out);
+	else if (successes_name(r->metric))
+		fprintf(out, ",%s", successes_name(r->metric));
+	else if (is_mean(r->metric))
+		fputs(",sd", out);
+	fputs(",small,change_vs,change_diff,change_low,change_high,change_p,significant\r\n", out);
+}
+
+static void csv_row(FILE *out, const struct tp_report *r, const struct tp_group *g)
+{
+	for (size_t i = 0; i < r->n_by; i++)
+		csv_field(out, g->key[i], i == 0);
+	fputs(r->n_by ? "," : "", out);
+	fprintf(out, "%lld", (long long)g->n);
+	const struct tp_estimate *e = &g->estimate;
+	if (r->metric == TP_METRIC_RESPONSES)
+		csv_int(out, e->has_value, llround(e->value));
+	else
+		csv_real(out, e->has_value, e->value);
+	csv_real(out, e->has_ci, e->lo);
+	csv_real(out, e->has_ci, e->hi);
+	if (is_nps(r->metric)) {
+		csv_int(out, true, g->nps.promoters);
+		csv_int(out, true, g->nps.passives);
+		csv_int(out, true, g->nps.detractors);
+	} else if (successes_name(r->metric)) {
+		csv_int(out, true, g->successes);
+	} else if (is_mean(r->metric)) {
+		csv_real(out, has_sd(g), g->sd);
+	}
+	csv_field(out, g->small ? "true" : "false", false);
+	bool ch = g->has_change, val = ch && g->change.has_value;
+	csv_field(out, ch ? g->change_vs : NULL, false);
+	csv_real(out, val, g->change.diff);
+	csv_real(out, val, g->change.lo);
+	csv_real(out, val, g->change.hi);
+	csv_real(out, val, g->change.p_value);
+	csv_field(out, ch ? (val && g->significant ? "true" : "false") : NULL, false);
+	fputs("\r\n", out);
+}
+
+static int print_csv(const struct tp_report *r)
+{
+	csv_header(stdout, r);
+	for (size_t i = 0; i < r->n_groups; i++)
+		csv_row(stdout, r, &r->groups[i]);
+	return CLI_OK;
+}
+
+/* --- the table --- */
+
+/* Terminal columns of s: UTF-8 characters (bytes if not valid UTF-8). */
+static size_t text_width(const char *s)
+{
+	size_t len = strlen(s);
+	return tp_utf8_valid(s, len, NULL) ? tp_utf8_length(s, len) : len;
+}
+
+/* One decimal, never "-0.0". */
+static const char *fmt1(double v, char *buf, size_t size)
+{
+	if (fabs(v) < 0.05)
+		v = 0.0;
+	snprintf(buf, size, "%.1f", v);
+	return buf;
+}
+
+struct row_text {
+	char n[40];
+	char value[32];
+	char ci[80];
+	char change[BY_NAME_MAX + 64];
+};
+
+static const char *key_text(const struct tp_group *g, size_t i)
+{
+	return g->key[i] ? g->key[i] : "(no value)";
+}
+
+static void format_p(double p, char *buf, size_t size)
+{
+	if (p < 0.001)
+		snprintf(buf, size, "p<0.001");
+	else
+		snprintf(buf, size, "p=%.3f", p);
+}
+
+static void row_text(const struct tp_group *g, struct row_text *t)
+{
+	char a[32], b[32], c[32];
+	snprintf(t->n, sizeof t->n, "%s%s", cli_thousands(g->n, a, sizeof a), g->small ? "*" : " ");
+	t->value[0] = t->ci[0] = t->change[0] = '\0';
+	if (g->estimate.has_value)
+		snprintf(t->value, sizeof t->value, "%s", fmt1(g->estimate.value, a, sizeof a));
+	if (g->estimate.has_ci)
+		snprintf(t->ci, sizeof t->ci, "[%s, %s]", fmt1(g->estimate.lo, a, sizeof a),
+			 fmt1(g->estimate.hi, b, sizeof b));
+	if (!g->has_change)
+		return;
+	const char *vs = g->change_vs ? g->change_vs : "?";
+	if (!g->change.has_value) {
+		snprintf(t->change, sizeof t->change, "  too few answers to compare with %s", vs);
+		return;
+	}
+	const char *mark = " ";
+	if (g->significant)
+		mark = g->change.diff > 0 ? "▲" : "▼";
+	double d = fabs(g->change.diff) < 0.05 ? 0.0 : g->change.diff;
+	format_p(g->change.p_value, c, sizeof c);
+	snprintf(t->change, sizeof t->change, "%s %+.1f vs %s (%s)", mark, d, vs, c);
+}
+
+static size_t max_sz(size_t a, size_t b)
+{
+	return a > b ? a : b;
+}
+
+static void print_header_line(const struct tp_report *r, const struct cli_query *cq)
+{
+	char filters[1024];
+	printf("%s, %s, %.10g%% intervals, %s", metric_label(r->metric),
+	       r->metric == TP_METRIC_ENPS ? "employees" : "customers", r->level * 100.0,
+	       cli_query_describe(cq, filters, sizeof filters));
+	if (cq->q.has_baseline)
+		printf("; compared with the baseline");
+	printf("\n\n");
+}
+
+static int print_table(const struct tp_report *r, const struct cli_query *cq)
+{
+	print_header_line(r, cq);
+	if (r->n_groups == 0) {
+		printf("No responses match.\n");
+	} else {
+		struct row_text *rows = calloc(r->n_groups, sizeof *rows);
+		if (!rows) {
+			fputs("touchpoint: out of memory\n", stderr);
+			return CLI_USER_ERROR;
+		}
+		char names[TP_QUERY_BY_MAX][BY_NAME_MAX], ci_head[32];
+		size_t kw[TP_QUERY_BY_MAX];
+		snprintf(ci_head, sizeof ci_head, "%.10g%% CI", r->level * 100.0);
+		size_t nw = 1, vw = text_width(metric_label(r->metric)), cw = text_width(ci_head);
+		bool any_small = false, any_sig = false, any_ci = false, any_change = false;
+		for (size_t i = 0; i < r->n_by; i++)
+			kw[i] = text_width(tp_by_name(&r->by[i], names[i], sizeof names[i]));
+		for (size_t g = 0; g < r->n_groups; g++) {
+			const struct tp_group *gr = &r->groups[g];
+			row_text(gr, &rows[g]);
+			for (size_t i = 0; i < r->n_by; i++)
+				kw[i] = max_sz(kw[i], text_width(key_text(gr, i)));
+			nw = max_sz(nw, strlen(rows[g].n));
+			vw = max_sz(vw, strlen(rows[g].value));
+			cw = max_sz(cw, strlen(rows[g].ci));
+			any_small |= gr->small;
+			any_sig |= gr->has_change && gr->change.has_value && gr->significant;
+			any_ci |= gr->estimate.has_ci;
+			any_change |= gr->has_change;
+		}
+		bool show_value = r->metric != TP_METRIC_RESPONSES;
+		for (size_t i = 0; i < r->n_by; i++) {
+			kw[i] = kw[i] > KEY_WIDTH_MAX ? KEY_WIDTH_MAX : kw[i];
+			cli_print_cell(stdout, names[i], kw[i]);
+			fputs("  ", stdout);
+		}
+		printf("%*s", (int)nw, "n ");
+		if (show_value)
+			printf("  %*s", (int)vw, metric_label(r->metric));
+		if (any_ci)
+			printf("  %-*s", (int)cw, ci_head);
+		printf("%s\n", any_change ? "  change" : "");
+		for (size_t g = 0; g < r->n_groups; g++) {
+			for (size_t i = 0; i < r->n_by; i++) {
+				cli_print_cell(stdout, key_text(&r->groups[g], i), kw[i]);
+				fputs("  ", stdout);
+			}
+			printf("%*s", (int)nw, rows[g].n);
+			if (show_value)
+				printf("  %*s", (int)vw, rows[g].value);
+			if (any_ci)
+				printf("  %-*s", (int)cw, rows[g].ci);
+			if (rows[g].change[0])
+				printf("  %s", rows[g].change);
+			printf("\n");
+		}
+		free(rows);
+		if (any_small || any_sig)
+			printf("\n");
+		if (any_small)
+			printf("* n<%lld: indicative only\n", (long long)cq->q.min_n);
+		if (any_sig)
+			printf("▲/▼ significant change (p < %.10g)\n", 1.0 - r->level);
+	}
+	if (r->hidden > 0)
+		printf("%s%lld employee group%s hidden: fewer than %lld respondents\n",
+		       r->n_groups ? "" : "\n", (long long)r->hidden, r->hidden == 1 ? "" : "s",
+		       (long long)cq->q.anonymity);
+	return CLI_OK;
+}
+
+/* --- options --- */
+
+static int parse_count(const char *opt, const char *text, long long min, int64_t *out)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(text, &end, 10);
+	if (errno || end == text || *end || v < min)
+		return cli_usage("report", "--%s needs a whole number of at least %lld, not \"%s\"",
+				 opt, min, text);
+	*out = v;
+	return CLI_OK;
+}
+
+static int parse_level(const char *text, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(text, &end);
+	if (errno || end == text || *end || !(v > 0.0 && v < 1.0))
+		return cli_usage("report", "--level needs a number between 0 and 1 (e.g. 0.95), "
+					   "not \"%s\"", text);
+	*out = v;
+	return CLI_OK;
+}
+
+static int add_by(struct tp_query *q, const char *word)
+{
+	if (q->n_by >= TP_QUERY_BY_MAX)
+		return cli_usage("report", "at most %d --by dimensions", TP_QUERY_BY_MAX);
+	if (!tp_by_parse(word, &q->by[q->n_by]))
+		return cli_usage("report", "unknown --by \"%s\" (touchpoint, phase, channel, month, "
+					   "quarter, attr:NAME)", word);
+	q->n_by++;
+	return CLI_OK;
+}
+
+enum format { FORMAT_TABLE, FORMAT_JSON, FORMAT_CSV };
+
+struct report_args {
+	struct cli_query cq;
+	enum format format;
+	bool has_metric;
+	const char *base_from, *base_to;
+};
+
+static int parse_option(struct cli *cli, struct report_args *a, int c, const char *arg)
+{
+	struct tp_query *q = &a->cq.q;
+	switch (c) {
+	case 'd': cli->db_path = arg; return CLI_OK;
+	case 'm':
+		if (!tp_metric_parse(arg, &q->metric))
+			return cli_usage("report", "unknown metric \"%s\" (nps, enps, csat, ces, "
+						   "emotion, responses, comment_rate)", arg);
+		a->has_metric = true;
+		return CLI_OK;
+	case 'b': return add_by(q, arg);
+	case 'f': return cli_query_filter(&a->cq, "report", "from", arg);
+	case 't': return cli_query_filter(&a->cq, "report", "to", arg);
+	case 'w': return cli_query_filter(&a->cq, "report", "where", arg);
+	case 'l': return parse_level(arg, &q->level);
+	case 'n': return parse_count("min-n", arg, 0, &q->min_n);
+	case 'a': return parse_count("anonymity", arg, 1, &q->anonymity);
+	case 'F': a->base_from = arg; return CLI_OK;
+	case 'T': a->base_to = arg; return CLI_OK;
+	case 'j':
+	case 'c':
+		if (a->format != FORMAT_TABLE)
+			return cli_usage("report", "--json and --csv exclude each other");
+		a->format = c == 'j' ? FORMAT_JSON : FORMAT_CSV;
+		return CLI_OK;
+	default: return CLI_USAGE_ERROR;
+	}
+}
+
+static int parse_baseline(struct report_args *a)
+{
+	struct tp_query *q = &a->cq.q;
+	if (!a->base_from && !a->base_to)
+		return CLI_OK;
+	if (!a->base_from || !a->base_to)
+		return cli_usage("report", "--baseline-from and --baseline-to go together");
+	int rc = cli_parse_date("report", "baseline-from", a->base_from, false, &q->base_from);
+	if (rc == CLI_OK)
+		rc = cli_parse_date("report", "baseline-to", a->base_to, true, &q->base_to);
+	q->has_baseline = rc == CLI_OK;
+	return rc;
+}
+
+static int parse_args(struct cli *cli, struct report_args *a, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'd'},
+		{"metric", required_argument, NULL, 'm'},
+		{"by", required_argument, NULL, 'b'},
+		{"from", required_argument, NULL, 'f'},
+		{"to", required_argument, NULL, 't'},
+		{"where", required_argument, NULL, 'w'},
+		{"level", required_argument, NULL, 'l'},
+		{"min-n", required_argument, NULL, 'n'},
+		{"anonymity", required_argument, NULL, 'a'},
+		{"baseline-from", required_argument, NULL, 'F'},
+		{"baseline-to", required_argument, NULL, 'T'},
+		{"json", no_argument, NULL, 'j'},
+		{"csv", no_argument, NULL, 'c'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(help, stdout);
+			return -1;
+		}
+		if (c == '?' || c == ':')
+			return cli_usage("report", "unknown option, or option without its value: %s",
+					 argv[optind - 1]);
+		int rc = parse_option(cli, a, c, optarg);
+		if (rc != CLI_OK)
+			return rc;
+	}
+	if (optind < argc)
+		return cli_usage("report", "unexpected argument \"%s\"", argv[optind]);
+	if (!a->has_metric)
+		return cli_usage("report", "missing --metric (nps, enps, csat, ces, emotion, "
+					   "responses, comment_rate)");
+	return parse_baseline(a);
+}
+
+/* Runs the query against the store; *out is the report the caller frees. */
+static int run_query(struct cli *cli, const struct tp_query *q, struct tp_report **out)
+{
+	struct tp_store *store = NULL;
+	struct tp_dataset *ds = NULL;
+	struct tp_error err;
+	int rc = cli_open_store(cli, TP_STORE_READ, &store);
+	if (rc != CLI_OK)
+		return rc;
+	if (tp_dataset_open(store, &ds, &err) != TP_OK || tp_report_run(ds, q, out, &err) != TP_OK)
+		rc = cli_fail(&err);
+	if (ds)
+		tp_dataset_free(ds);
+	tp_store_close(store);
+	return rc;
+}
+
+int cmd_report(struct cli *cli, int argc, char **argv)
+{
+	struct report_args a;
+	memset(&a, 0, sizeof a);
+	cli_query_init(&a.cq);
+	struct tp_report *r = NULL;
+	int rc = parse_args(cli, &a, argc, argv);
+	if (rc < 0) {
+		rc = CLI_OK; /* --help */
+		goto out;
+	}
+	if (rc != CLI_OK)
+		goto out;
+	rc = run_query(cli, &a.cq.q, &r);
+	if (rc != CLI_OK)
+		goto out;
+	if (a.format == FORMAT_JSON)
+		rc = print_json(r);
+	else if (a.format == FORMAT_CSV)
+		rc = print_csv(r);
+	else
+		rc = print_table(r, &a.cq);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "touchpoint: cannot write the report: %s\n", strerror(errno));
+		rc = CLI_USER_ERROR;
+	}
+out:
+	if (r)
+		tp_report_free(r);
+	cli_query_free(&a.cq);
+	return rc;
+}
