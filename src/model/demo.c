@@ -58,14 +58,14 @@ struct tp_profile {
 };
 
 static const struct tp_profile profiles[] = {
-	{"redes-anuncio", 3, 7.0, false},      {"web-tarifas", 8, 7.1, false},
-	{"tienda-asesoria", 6, 8.4, false},    {"web-compra", 10, 7.7, false},
-	{"tienda-compra", 7, 8.1, false},      {"call-venta", 3, 5.9, false},
-	{"email-bienvenida", 5, 7.5, true},    {"app-activacion", 8, 6.4, false},
-	{"app-consumo", 9, 8.5, true},         {"call-soporte", 10, 4.6, false},
-	{"app-chat", 7, 6.9, false},           {"tienda-reparacion", 4, 6.4, false},
-	{"redes-queja", 3, 4.2, false},        {"email-factura", 8, 7.8, true},
-	{"app-renovacion", 5, 7.2, false},     {"call-retencion", 4, 5.7, false},
+	{"redes-anuncio", 3, 7.9, false},      {"web-tarifas", 8, 7.9, false},
+	{"tienda-asesoria", 6, 8.9, false},    {"web-compra", 10, 8.4, false},
+	{"tienda-compra", 7, 8.7, false},      {"call-venta", 3, 7.1, false},
+	{"email-bienvenida", 5, 8.1, true},    {"app-activacion", 8, 7.0, false},
+	{"app-consumo", 9, 8.9, true},         {"call-soporte", 10, 4.9, false},
+	{"app-chat", 7, 7.6, false},           {"tienda-reparacion", 4, 7.3, false},
+	{"redes-queja", 3, 6.3, false},        {"email-factura", 8, 8.3, true},
+	{"app-renovacion", 5, 7.8, false},     {"call-retencion", 4, 6.7, false},
 };
 #define N_PROFILES (sizeof profiles / sizeof profiles[0])
 
