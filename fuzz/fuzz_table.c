@@ -1,4 +1,4 @@
-/* fuzz/fuzz_table.c - libFuzzer target for io/table.c and io/csv_reader.c.
+/* fuzz/fuzz_table.c - libFuzzer target for io/table.c, io/jsonl.c and io/csv_reader.c.
  *
  * Writes each input to one temporary file (in $TMPDIR, else /tmp) and reads
  * it to the end as every table format, and as bare CSV records with each

@@ -1,11 +1,10 @@
 /* io/table.c - rows of named text fields from a response file.
  *
- * The CSV-shaped formats (plain CSV, Qualtrics, SurveyMonkey, Google Forms)
- * read their header rows at open, name the columns once, and then hand out
- * the CSV reader's records as rows without copying them. JSON Lines reads
- * one line at a time through its own bounded line buffer (a line may not be
- * longer than JSONL_LINE_MAX) and parses it with jansson; its fields point
- * into the parsed document, kept until the next row.
+ * Dispatches each format to its reader. The CSV-shaped formats (plain CSV,
+ * Qualtrics, SurveyMonkey, Google Forms) are read here: their header rows at
+ * open, naming the columns once, and then the CSV reader's records handed
+ * out as rows without copying them. JSON Lines is read by io/jsonl.c, whose
+ * rows this file passes on as they are.
  *
  * Behaviour worth knowing (beyond io/table.h):
  *  - A header cell that is empty after trimming is named "column N" (its
@@ -19,40 +18,20 @@
  *    row 1; missing aliases are absent and extra cells ignored. A row 3
  *    cell that is not {"ImportId": "..."} JSON is used as the alias as it
  *    is. An alias equal to the column name is left out.
- *  - JSON Lines: an empty file is a table without rows, not an error.
- *    Fields from "attributes" take the column of the "attributes" key. A
- *    name given both at the top level and in "attributes", or an object of
- *    more than TP_CSV_FIELDS_MAX fields, is a malformed row.
+ *  - JSON Lines: see io/jsonl.h (an empty file is a table without rows).
  *
  * Errors of tp_table_open() start with the path (the importer shows them as
  * they are); errors of tp_table_next() start with "line N" (the importer
  * adds the path). */
-#include <errno.h>
 #include <jansson.h>
-#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "io/csv_reader.h"
+#include "io/jsonl.h"
 #include "io/table.h"
-
-#define JSONL_BLOCK (64u << 10)
-#define JSONL_LINE_MAX (8u << 20)
-#define NUMBER_MAX 32
-
-/* The lines of a JSON Lines file: buf[start..end) is read and not yet
- * returned; buf[start..scan) is known to hold no newline. */
-struct lines {
-	FILE *f;
-	char *buf;
-	size_t cap, start, end, scan;
-	bool eof;
-	long line; /* the line returned last */
-	int64_t consumed, total;
-};
 
 struct tp_table {
 	enum tp_table_format format;
@@ -67,14 +46,7 @@ struct tp_table {
 	size_t fields_cap;
 
 	/* JSON Lines. */
-	struct lines in;
-	json_t *doc; /* the document of the row returned last */
-	const char **keys;
-	const char **values;
-	size_t *lengths;
-	int *columns;
-	char (*numbers)[NUMBER_MAX];
-	size_t json_cap;
+	struct tp_jsonl_reader *jsonl;
 };
 
 static const char *const format_names[] = {
@@ -506,318 +478,6 @@ static int next_csv(struct tp_table *t, struct tp_table_row *row, struct tp_erro
 	return 2;
 }
 
-/* --- JSON Lines: lines --- */
-
-/* Returns the next line (without its CR LF or LF) in *s, *n: 1 with a
- * line, 0 at the end, -1 on an error. */
-static int read_line(struct lines *in, const char **s, size_t *n, struct tp_error *err)
-{
-	for (;;) {
-		char *nl = memchr(in->buf + in->scan, '\n', in->end - in->scan);
-		size_t end = nl ? (size_t)(nl - in->buf) : in->end;
-		if (end - in->start > JSONL_LINE_MAX) {
-			tp_error_set(err, TP_ELIMIT, "line %ld: longer than %u bytes (the limit)",
-				     in->line + 1, JSONL_LINE_MAX);
-			return -1;
-		}
-		if (nl || (in->eof && in->start < in->end)) {
-			*s = in->buf + in->start;
-			*n = end - in->start;
-			in->consumed += (int64_t)(end - in->start) + (nl ? 1 : 0);
-			in->start = in->scan = nl ? end + 1 : end;
-			if (*n && (*s)[*n - 1] == '\r')
-				(*n)--;
-			if (++in->line == 1 && *n >= 3 && memcmp(*s, "\xef\xbb\xbf", 3) == 0) {
-				*s += 3;
-				*n -= 3;
-			}
-			return 1;
-		}
-		in->scan = in->end;
-		if (in->eof)
-			return 0;
-		if (in->start > 0) {
-			memmove(in->buf, in->buf + in->start, in->end - in->start);
-			in->end -= in->start;
-			in->scan -= in->start;
-			in->start = 0;
-		}
-		if (in->end == in->cap) {
-			/* Up to a line over the limit: the check above stops it. */
-			size_t cap = in->cap * 2;
-			if (cap > JSONL_LINE_MAX + JSONL_BLOCK)
-				cap = JSONL_LINE_MAX + JSONL_BLOCK;
-			char *buf = realloc(in->buf, cap);
-			if (!buf) {
-				tp_error_set(err, TP_ENOMEM, "line %ld: out of memory",
-					     in->line + 1);
-				return -1;
-			}
-			in->buf = buf;
-			in->cap = cap;
-		}
-		size_t got = fread(in->buf + in->end, 1, in->cap - in->end, in->f);
-		in->end += got;
-		if (got == 0 && ferror(in->f)) {
-			tp_error_set(err, TP_EIO, "line %ld: cannot read the file: %s",
-				     in->line + 1, strerror(errno));
-			return -1;
-		}
-		in->eof = got == 0;
-	}
-}
-
-static enum tp_status open_jsonl(struct tp_table *t, const char *path, struct tp_error *err)
-{
-	struct lines *in = &t->in;
-	in->f = fopen(path, "rb");
-	if (!in->f)
-		return tp_error_set(err, TP_EIO, "%s: %s", path, strerror(errno));
-	struct stat st;
-	if (fstat(fileno(in->f), &st) == 0 && S_ISREG(st.st_mode))
-		in->total = st.st_size;
-	in->cap = JSONL_BLOCK;
-	in->buf = malloc(in->cap);
-	if (!in->buf)
-		return tp_error_set(err, TP_ENOMEM, "%s: out of memory", path);
-	return TP_OK;
-}
-
-/* --- JSON Lines: values --- */
-
-/* The shortest %g text that reads back as v, with '.' as the decimal
- * point whatever the locale, and no leading zeros in the exponent. */
-static void format_real(double v, char *out, size_t size)
-{
-	for (int prec = 15; prec <= 17; prec++) {
-		snprintf(out, size, "%.*g", prec, v);
-		if (strtod(out, NULL) == v)
-			break;
-	}
-	char point = localeconv()->decimal_point[0];
-	char *e = NULL;
-	for (char *p = out; *p; p++) {
-		if (*p == point && point != '.')
-			*p = '.';
-		if (*p == 'e')
-			e = p;
-	}
-	if (!e)
-		return;
-	char *digits = e + 1 + (e[1] == '-' || e[1] == '+');
-	char *nz = digits;
-	while (*nz == '0' && nz[1])
-		nz++;
-	memmove(digits, nz, strlen(nz) + 1);
-}
-
-static const char *json_kind(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_STRING:
-		return "a string";
-	case JSON_INTEGER:
-	case JSON_REAL:
-		return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "a boolean";
-	case JSON_NULL:
-		return "null";
-	}
-	return "a value";
-}
-
-/* Field i of the row: key's value v as text. */
-static void set_value(struct tp_table *t, size_t i, const char *key, const json_t *v, int column)
-{
-	t->keys[i] = key;
-	t->columns[i] = column;
-	const char *s = "";
-	size_t n = 0;
-	switch (json_typeof(v)) {
-	case JSON_STRING:
-		s = json_string_value(v);
-		n = json_string_length(v);
-		break;
-	case JSON_INTEGER:
-		snprintf(t->numbers[i], NUMBER_MAX, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		s = t->numbers[i];
-		n = strlen(s);
-		break;
-	case JSON_REAL:
-		format_real(json_real_value(v), t->numbers[i], NUMBER_MAX);
-		s = t->numbers[i];
-		n = strlen(s);
-		break;
-	case JSON_TRUE:
-		s = "true";
-		n = 4;
-		break;
-	case JSON_FALSE:
-		s = "false";
-		n = 5;
-		break;
-	default:
-		break;
-	}
-	t->values[i] = s;
-	t->lengths[i] = n;
-}
-
-static void free_json_fields(struct tp_table *t)
-{
-	free(t->keys);
-	free(t->values);
-	free(t->lengths);
-	free(t->columns);
-	free(t->numbers);
-	t->keys = NULL;
-	t->values = NULL;
-	t->lengths = NULL;
-	t->columns = NULL;
-	t->numbers = NULL;
-	t->json_cap = 0;
-}
-
-/* Sizes the arrays of a JSON row for n fields; they are filled anew for
- * every row, so growing them need not keep their contents. */
-static bool reserve_json_fields(struct tp_table *t, size_t n)
-{
-	if (n <= t->json_cap)
-		return true;
-	size_t cap = grown(t->json_cap, n);
-	free_json_fields(t);
-	t->keys = malloc(cap * sizeof *t->keys);
-	t->values = malloc(cap * sizeof *t->values);
-	t->lengths = malloc(cap * sizeof *t->lengths);
-	t->columns = malloc(cap * sizeof *t->columns);
-	t->numbers = malloc(cap * sizeof *t->numbers);
-	if (!t->keys || !t->values || !t->lengths || !t->columns || !t->numbers) {
-		free_json_fields(t);
-		return false;
-	}
-	t->json_cap = cap;
-	return true;
-}
-
-/* Reads the members of "attributes" (at column) into fields from *i. */
-static int take_attributes(struct tp_table *t, json_t *attrs, int column, size_t *i, long line,
-			   struct tp_error *err)
-{
-	for (void *it = json_object_iter(attrs); it; it = json_object_iter_next(attrs, it)) {
-		const char *key = json_object_iter_key(it);
-		const json_t *v = json_object_iter_value(it);
-		if (json_is_object(v) || json_is_array(v)) {
-			tp_error_set(
-			    err, TP_EINPUT,
-			    "line %ld: attributes.\"%.100s\" is %s; attributes are strings, "
-			    "numbers, true, false or null",
-			    line, key, json_kind(v));
-			return 2;
-		}
-		if (strcmp(key, "attributes") != 0 && json_object_get(t->doc, key)) {
-			tp_error_set(err, TP_EINPUT,
-				     "line %ld: \"%.100s\" is given twice, at the top level and in "
-				     "\"attributes\"",
-				     line, key);
-			return 2;
-		}
-		set_value(t, (*i)++, key, v, column);
-	}
-	return 1;
-}
-
-/* Turns the object in t->doc into *n_fields fields. */
-static int take_object(struct tp_table *t, long line, size_t *n_fields, struct tp_error *err)
-{
-	json_t *attrs = json_object_get(t->doc, "attributes");
-	if (!json_is_object(attrs))
-		attrs = NULL;
-	size_t n = json_object_size(t->doc) + json_object_size(attrs);
-	if (n > TP_CSV_FIELDS_MAX) {
-		tp_error_set(err, TP_EINPUT, "line %ld: more than %d fields (the limit)", line,
-			     TP_CSV_FIELDS_MAX);
-		return 2;
-	}
-	if (!reserve_json_fields(t, n)) {
-		tp_error_set(err, TP_ENOMEM, "line %ld: out of memory", line);
-		return -1;
-	}
-	size_t i = 0;
-	int column = 0;
-	for (void *it = json_object_iter(t->doc); it; it = json_object_iter_next(t->doc, it)) {
-		const char *key = json_object_iter_key(it);
-		json_t *v = json_object_iter_value(it);
-		column++;
-		if (v == attrs) {
-			int got = take_attributes(t, v, column, &i, line, err);
-			if (got != 1)
-				return got;
-		} else if (json_is_object(v) || json_is_array(v)) {
-			tp_error_set(err, TP_EINPUT,
-				     "line %ld: \"%.100s\" is %s; only \"attributes\" may hold an "
-				     "object",
-				     line, key, json_kind(v));
-			return 2;
-		} else {
-			set_value(t, i++, key, v, column);
-		}
-	}
-	*n_fields = i;
-	return 1;
-}
-
-static bool blank(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!is_space(s[i]))
-			return false;
-	return true;
-}
-
-static int next_jsonl(struct tp_table *t, struct tp_table_row *row, struct tp_error *err)
-{
-	const char *s;
-	size_t n;
-	int got;
-	json_decref(t->doc);
-	t->doc = NULL;
-	do {
-		got = read_line(&t->in, &s, &n, err);
-	} while (got == 1 && blank(s, n));
-	if (got != 1)
-		return got;
-	long line = t->in.line;
-	*row = (struct tp_table_row){.line = line, .raw = s, .raw_len = n};
-	json_error_t jerr;
-	t->doc = json_loadb(s, n, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
-	if (!t->doc) {
-		tp_error_set(err, TP_EINPUT, "line %ld: invalid JSON at column %d: %s", line,
-			     jerr.column, jerr.text);
-		return 2;
-	}
-	if (!json_is_object(t->doc)) {
-		tp_error_set(err, TP_EINPUT, "line %ld: expected a JSON object, found %s", line,
-			     json_kind(t->doc));
-		return 2;
-	}
-	size_t fields = 0;
-	got = take_object(t, line, &fields, err);
-	if (got != 1)
-		return got;
-	row->n = fields;
-	row->names = t->keys;
-	row->values = t->values;
-	row->lengths = t->lengths;
-	row->columns = t->columns;
-	return 1;
-}
-
 /* --- the interface --- */
 
 enum tp_status tp_table_open(const char *path, enum tp_table_format format, struct tp_table **out,
@@ -834,7 +494,7 @@ enum tp_status tp_table_open(const char *path, enum tp_table_format format, stru
 		return tp_error_set(err, TP_ENOMEM, "out of memory");
 	t->format = format;
 	enum tp_status st =
-	    format == TP_TABLE_JSONL ? open_jsonl(t, path, err) : open_csv(t, path, err);
+	    format == TP_TABLE_JSONL ? tp_jsonl_open(path, &t->jsonl, err) : open_csv(t, path, err);
 	if (st != TP_OK) {
 		tp_table_free(t);
 		return st;
@@ -868,18 +528,18 @@ const char *tp_table_column_alias(const struct tp_table *t, size_t column, size_
 int tp_table_next(struct tp_table *t, struct tp_table_row *row, struct tp_error *err)
 {
 	if (t->format == TP_TABLE_JSONL)
-		return next_jsonl(t, row, err);
+		return tp_jsonl_next(t->jsonl, row, err);
 	return next_csv(t, row, err);
 }
 
 int64_t tp_table_bytes_read(const struct tp_table *t)
 {
-	return t->csv ? tp_csv_reader_bytes_read(t->csv) : t->in.consumed;
+	return t->csv ? tp_csv_reader_bytes_read(t->csv) : tp_jsonl_bytes_read(t->jsonl);
 }
 
 int64_t tp_table_bytes_total(const struct tp_table *t)
 {
-	return t->csv ? tp_csv_reader_bytes_total(t->csv) : t->in.total;
+	return t->csv ? tp_csv_reader_bytes_total(t->csv) : tp_jsonl_bytes_total(t->jsonl);
 }
 
 void tp_table_free(struct tp_table *t)
@@ -896,10 +556,6 @@ void tp_table_free(struct tp_table *t)
 	free(t->aliases);
 	free(t->fields);
 	free(t->positions);
-	if (t->in.f)
-		fclose(t->in.f);
-	free(t->in.buf);
-	json_decref(t->doc);
-	free_json_fields(t);
+	tp_jsonl_free(t->jsonl);
 	free(t);
 }
