@@ -83,6 +83,10 @@ const char *cli_query_describe(const struct cli_query *cq, char *buf, size_t siz
 /* Frees what cli_query_filter() allocated. Accepts NULL. */
 void cli_query_free(struct cli_query *cq);
 
+/* Writes text[0..len) to out without the blanks that end its lines (tables
+ * are laid out in memory with padded cells, then written through this). */
+void cli_write_trimmed(FILE *out, const char *text, size_t len);
+
 /* Shows the store's journey and what it holds (used by status and demo). */
 int cli_show_status(struct tp_store *store, const char *path);
 

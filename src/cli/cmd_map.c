@@ -87,30 +87,38 @@ static size_t text_width(const char *s)
 	return tp_utf8_valid(s, len, NULL) ? tp_utf8_length(s, len) : len;
 }
 
-/* Prints s in at most width columns, shortened with "…"; pads to width
- * unless last (no trailing blanks), wrapped in colour when given. */
-static void cell(const char *s, size_t width, const char *colour, bool last)
+/* Prints s in exactly width columns: shortened with "…" or padded with
+ * blanks (which cli_write_trimmed drops at the end of a line). Only the
+ * text is coloured, never the padding. */
+static void cell(FILE *out, const char *s, size_t width, const char *colour)
 {
+	size_t w = text_width(s);
 	if (colour)
-		fputs(colour, stdout);
-	if (last && text_width(s) <= width)
-		fputs(s, stdout);
+		fputs(colour, out);
+	if (w > width)
+		cli_print_cell(out, s, width);
 	else
-		cli_print_cell(stdout, s, width);
+		fputs(s, out);
 	if (colour)
-		fputs(COLOUR_OFF, stdout);
+		fputs(COLOUR_OFF, out);
+	for (; w < width; w++)
+		fputc(' ', out);
 }
 
 /* Prints a whole line of text shortened to MAP_WIDTH columns. */
-static void line(const char *s)
+static void line(FILE *out, const char *s)
 {
-	cell(s, MAP_WIDTH, NULL, true);
-	fputc('\n', stdout);
+	if (text_width(s) > MAP_WIDTH)
+		cli_print_cell(out, s, MAP_WIDTH);
+	else
+		fputs(s, out);
+	fputc('\n', out);
 }
 
 /* What one cell of the grid shows. */
+#define NAMES_FULL (4 * CELL_MAX) /* bytes of names beyond any cell's width */
 struct map_cell {
-	char names[512];          /* its touchpoints' names, or "" */
+	char names[NAMES_FULL + 8 * CELL_MAX]; /* its touchpoints' names, or "" */
 	const struct tp_group *g; /* its group, or NULL when not measured */
 };
 
@@ -120,7 +128,6 @@ struct map {
 	struct map_cell *cells; /* n_channels x n_phases, row by row */
 	size_t cell_width;
 	bool colour;
-	bool any_small;
 	int64_t min_n;
 };
 
@@ -136,9 +143,19 @@ static void join_names(struct map *m)
 			c++;
 		if (p == j->n_phases || c == j->n_channels)
 			continue;
+		/* A cell shows at most CELL_MAX characters: keep whole characters
+		 * of each name, and no more names once the cell is full. */
 		char *names = m->cells[c * j->n_phases + p].names;
-		size_t len = strlen(names), size = sizeof m->cells[0].names;
-		snprintf(names + len, size - len, "%s%s", len ? ", " : "", tp->name);
+		size_t len = strlen(names), nlen = strlen(tp->name);
+		if (len > NAMES_FULL)
+			continue;
+		size_t keep = nlen;
+		if (tp_utf8_valid(tp->name, nlen, NULL))
+			keep = tp_utf8_prefix(tp->name, nlen, CELL_MAX + 1);
+		else if (keep > CELL_MAX + 1)
+			keep = CELL_MAX + 1;
+		snprintf(names + len, sizeof m->cells[0].names - len, "%s%.*s", len ? ", " : "",
+			 (int)keep, tp->name);
 	}
 }
 
@@ -168,74 +185,68 @@ static const char *fmt1(double v, char *buf, size_t size)
 }
 
 /* Line k (0: names, 1: value and band, 2: n) of a cell. */
-static void cell_line(struct map *m, const struct map_cell *mc, int k, bool last)
+static void cell_line(FILE *out, struct map *m, const struct map_cell *mc, int k)
 {
 	size_t w = m->cell_width;
 	char buf[64], v[32], n[32];
-	if (!mc->names[0]) {
-		cell(k == 0 ? "·" : "", w, NULL, last);
-		return;
-	}
-	if (k == 0) {
-		cell(mc->names, w, NULL, last);
-		return;
-	}
 	const struct tp_group *g = mc->g;
 	bool has_value = g && g->estimate.has_value;
-	if (k == 1 && !has_value) {
-		cell("not measured", w, NULL, last);
+	if (!mc->names[0]) {
+		cell(out, k == 0 ? "·" : "", w, NULL);
+	} else if (k == 0) {
+		cell(out, mc->names, w, NULL);
+	} else if (k == 1 && !has_value) {
+		cell(out, "not measured", w, NULL);
 	} else if (k == 1) {
 		enum band b = band_of(m->scale, g->estimate.value);
 		snprintf(buf, sizeof buf, "%s%s %s", fmt1(g->estimate.value, v, sizeof v),
 			 m->scale->unit, band_word[b]);
-		cell(buf, w, m->colour ? band_colour[b] : NULL, last);
+		cell(out, buf, w, m->colour ? band_colour[b] : NULL);
 	} else if (has_value) {
 		snprintf(buf, sizeof buf, "n=%s%s", cli_thousands(g->n, n, sizeof n),
 			 g->small ? "*" : "");
-		m->any_small |= g->small;
-		cell(buf, w, NULL, last);
+		cell(out, buf, w, NULL);
 	} else {
-		cell("", w, NULL, last);
+		cell(out, "", w, NULL);
 	}
 }
 
-static void print_grid(struct map *m)
+static void print_grid(FILE *out, struct map *m)
 {
 	const struct tp_journey *j = m->j;
-	cell("", LABEL_WIDTH, NULL, false);
+	cell(out, "", LABEL_WIDTH, NULL);
 	for (size_t p = 0; p < j->n_phases; p++) {
-		printf("%*s", GAP, "");
-		cell(j->phases[p].name, m->cell_width, NULL, p + 1 == j->n_phases);
+		fprintf(out, "%*s", GAP, "");
+		cell(out, j->phases[p].name, m->cell_width, NULL);
 	}
-	printf("\n");
+	fputc('\n', out);
 	for (size_t c = 0; c < j->n_channels; c++) {
-		printf("\n");
+		fputc('\n', out);
 		for (int k = 0; k < 3; k++) {
-			cell(k == 0 ? j->channels[c].name : "", LABEL_WIDTH, NULL, false);
+			cell(out, k == 0 ? j->channels[c].name : "", LABEL_WIDTH, NULL);
 			for (size_t p = 0; p < j->n_phases; p++) {
-				printf("%*s", GAP, "");
-				cell_line(m, &m->cells[c * j->n_phases + p], k,
-					  p + 1 == j->n_phases);
+				fprintf(out, "%*s", GAP, "");
+				cell_line(out, m, &m->cells[c * j->n_phases + p], k);
 			}
-			printf("\n");
+			fputc('\n', out);
 		}
 	}
 }
 
-static void print_legend(const struct map *m)
+static void print_legend(FILE *out, const struct map *m)
 {
 	const struct scale *s = m->scale;
 	char buf[512];
-	printf("\n");
+	fputc('\n', out);
 	snprintf(buf, sizeof buf, "%s bands: poor (%s) < %.10g%s ≤ fair (%s) < %.10g%s ≤ good (%s)",
 		 s->label, band_colour_name[0], s->lo, s->unit, band_colour_name[1], s->hi,
 		 s->unit, band_colour_name[2]);
-	line(buf);
+	line(out, buf);
 	snprintf(buf, sizeof buf,
-		 "n* below %lld: indicative only · not measured: touchpoints without answers · "
-		 "·: no touchpoint",
+		 "n=12*: fewer than %lld answers, indicative only · not measured: touchpoints "
+		 "without answers · ·: no touchpoint",
 		 (long long)m->min_n);
-	line(buf);
+	line(out, buf);
 }
 
 static const struct scale *scale_of(const char *name)
@@ -306,8 +317,12 @@ static int draw(const struct tp_journey *j, const struct tp_report *r, const str
 {
 	struct map m = {.j = j, .scale = s, .cell_width = cell_width(j->n_phases),
 			.colour = use_colour(), .min_n = cq->q.min_n};
+	char *text = NULL;
+	size_t len = 0;
 	m.cells = calloc(j->n_phases * j->n_channels + 1, sizeof *m.cells);
-	if (!m.cells) {
+	FILE *out = m.cells ? open_memstream(&text, &len) : NULL;
+	if (!out) {
+		free(m.cells);
 		fputs("touchpoint: out of memory\n", stderr);
 		return CLI_USER_ERROR;
 	}
@@ -316,11 +331,22 @@ static int draw(const struct tp_journey *j, const struct tp_report *r, const str
 	char filters[1024], title[1400];
 	snprintf(title, sizeof title, "%s — %s, customers, %s", j->name, s->label,
 		 cli_query_describe(cq, filters, sizeof filters));
-	line(title);
-	printf("\n");
-	print_grid(&m);
-	print_legend(&m);
+	line(out, title);
+	fputc('\n', out);
+	print_grid(out, &m);
+	print_legend(out, &m);
 	free(m.cells);
+	if (fclose(out) != 0 || !text) {
+		free(text);
+		fputs("touchpoint: out of memory\n", stderr);
+		return CLI_USER_ERROR;
+	}
+	cli_write_trimmed(stdout, text, len);
+	free(text);
+	if (fflush(stdout) != 0) {
+		fputs("touchpoint: cannot write the map\n", stderr);
+		return CLI_USER_ERROR;
+	}
 	return CLI_OK;
 }
 

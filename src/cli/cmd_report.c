@@ -159,11 +159,10 @@ static void append(char *buf, size_t size, size_t *len, const char *fmt, ...)
 		*len = *len + (size_t)n < size ? *len + (size_t)n : size - 1;
 }
 
-static const char *date_words(const char *text, bool to)
+/* How an end date reads: a date alone is inclusive, a date-time is not. */
+static const char *until_word(const char *to_text)
 {
-	if (!to)
-		return "from";
-	return strlen(text) == 10 ? "through" : "before";
+	return strlen(to_text) == 10 ? "through" : "before";
 }
 
 const char *cli_query_describe(const struct cli_query *cq, char *buf, size_t size)
@@ -171,12 +170,12 @@ const char *cli_query_describe(const struct cli_query *cq, char *buf, size_t siz
 	size_t len = 0;
 	buf[0] = '\0';
 	if (cq->from_text && cq->to_text)
-		append(buf, size, &len, "%s %s %s", cq->from_text, date_words(cq->to_text, true),
+		append(buf, size, &len, "%s %s %s", cq->from_text, until_word(cq->to_text),
 		       cq->to_text);
 	else if (cq->from_text)
 		append(buf, size, &len, "since %s", cq->from_text);
 	else if (cq->to_text)
-		append(buf, size, &len, "%s %s", date_words(cq->to_text, true), cq->to_text);
+		append(buf, size, &len, "%s %s", until_word(cq->to_text), cq->to_text);
 	else
 		append(buf, size, &len, "all dates");
 	const struct tp_query *q = &cq->q;
@@ -194,6 +193,16 @@ const char *cli_query_describe(const struct cli_query *cq, char *buf, size_t siz
 	}
 	return buf;
 }
+
+/* What the command line asked for. */
+enum format { FORMAT_TABLE, FORMAT_JSON, FORMAT_CSV };
+
+struct report_args {
+	struct cli_query cq;
+	enum format format;
+	bool has_metric;
+	const char *base_from, *base_to;
+};
 
 /* --- what each metric shows --- */
 
@@ -247,7 +256,7 @@ static const char *interval_name(double level, char *buf, size_t size)
 /* --- JSON --- */
 
 struct json_out {
-	bool failed; /* some allocation failed */
+	bool failed; /* an allocation failed, or a string was not UTF-8 */
 };
 
 static void put(struct json_out *jo, json_t *obj, const char *name, json_t *value)
@@ -263,11 +272,11 @@ static void put_real(struct json_out *jo, json_t *obj, const char *name, double 
 		put(jo, obj, name, json_real(v));
 }
 
-static json_t *pair(double lo, double hi)
+/* An interval [lo, hi]; left out, like a value, when not finite. */
+static void put_pair(struct json_out *jo, json_t *obj, const char *name, double lo, double hi)
 {
-	if (!isfinite(lo) || !isfinite(hi))
-		return NULL;
-	return json_pack("[ff]", lo, hi);
+	if (isfinite(lo) && isfinite(hi))
+		put(jo, obj, name, json_pack("[ff]", lo, hi));
 }
 
 static json_t *change_json(struct json_out *jo, const struct tp_group *g, const char *ci)
@@ -278,7 +287,7 @@ static json_t *change_json(struct json_out *jo, const struct tp_group *g, const 
 	put(jo, c, "vs", json_string(g->change_vs ? g->change_vs : ""));
 	if (g->change.has_value) {
 		put_real(jo, c, "diff", g->change.diff);
-		put(jo, c, ci, pair(g->change.lo, g->change.hi));
+		put_pair(jo, c, ci, g->change.lo, g->change.hi);
 		put_real(jo, c, "p_value", g->change.p_value);
 	}
 	put(jo, c, "significant", json_boolean(g->change.has_value && g->significant));
@@ -308,7 +317,7 @@ static json_t *group_json(struct json_out *jo, const struct tp_report *r, const 
 			put_real(jo, o, "value", g->estimate.value);
 	}
 	if (g->estimate.has_ci)
-		put(jo, o, ci, pair(g->estimate.lo, g->estimate.hi));
+		put_pair(jo, o, ci, g->estimate.lo, g->estimate.hi);
 	if (is_nps(r->metric)) {
 		put(jo, o, "promoters", json_integer(g->nps.promoters));
 		put(jo, o, "passives", json_integer(g->nps.passives));
@@ -350,7 +359,8 @@ static int print_json(const struct tp_report *r)
 			       : json_dumps(root, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 	json_decref(root);
 	if (!text) {
-		fputs("touchpoint: out of memory\n", stderr);
+		fputs("touchpoint: cannot build the JSON report (out of memory, or a key that is "
+		      "not UTF-8)\n", stderr);
 		return CLI_USER_ERROR;
 	}
 	puts(text);
@@ -454,6 +464,21 @@ static int print_csv(const struct tp_report *r)
 
 /* --- the table --- */
 
+void cli_write_trimmed(FILE *out, const char *text, size_t len)
+{
+	size_t start = 0;
+	while (start < len) {
+		const char *nl = memchr(text + start, '\n', len - start);
+		size_t end = nl ? (size_t)(nl - text) : len, stop = end;
+		while (stop > start && text[stop - 1] == ' ')
+			stop--;
+		fwrite(text + start, 1, stop - start, out);
+		if (nl)
+			fputc('\n', out);
+		start = end + 1;
+	}
+}
+
 /* Terminal columns of s: UTF-8 characters (bytes if not valid UTF-8). */
 static size_t text_width(const char *s)
 {
@@ -470,18 +495,6 @@ static const char *fmt1(double v, char *buf, size_t size)
 	return buf;
 }
 
-struct row_text {
-	char n[40];
-	char value[32];
-	char ci[80];
-	char change[BY_NAME_MAX + 64];
-};
-
-static const char *key_text(const struct tp_group *g, size_t i)
-{
-	return g->key[i] ? g->key[i] : "(no value)";
-}
-
 static void format_p(double p, char *buf, size_t size)
 {
 	if (p < 0.001)
@@ -489,6 +502,24 @@ static void format_p(double p, char *buf, size_t size)
 	else
 		snprintf(buf, size, "p=%.3f", p);
 }
+
+static const char *key_text(const struct tp_group *g, size_t i)
+{
+	return g->key[i] ? g->key[i] : "(no value)";
+}
+
+static size_t max_sz(size_t a, size_t b)
+{
+	return a > b ? a : b;
+}
+
+/* One group's cells, formatted. */
+struct row_text {
+	char n[40];
+	char value[32];
+	char ci[80];
+	char change[BY_NAME_MAX + 64];
+};
 
 static void row_text(const struct tp_group *g, struct row_text *t)
 {
@@ -515,91 +546,127 @@ static void row_text(const struct tp_group *g, struct row_text *t)
 	snprintf(t->change, sizeof t->change, "%s %+.1f vs %s (%s)", mark, d, vs, c);
 }
 
-static size_t max_sz(size_t a, size_t b)
-{
-	return a > b ? a : b;
-}
+/* The table's layout: column widths and which columns and notes appear. */
+struct layout {
+	char names[TP_QUERY_BY_MAX][BY_NAME_MAX];
+	size_t kw[TP_QUERY_BY_MAX];
+	char ci_head[32];
+	size_t nw, vw, cw;
+	bool show_value, any_ci, any_change, any_small, any_sig;
+};
 
-static void print_header_line(const struct tp_report *r, const struct cli_query *cq)
+static void measure(const struct tp_report *r, const struct row_text *rows, struct layout *l)
 {
-	char filters[1024];
-	printf("%s, %s, %.10g%% intervals, %s", metric_label(r->metric),
-	       r->metric == TP_METRIC_ENPS ? "employees" : "customers", r->level * 100.0,
-	       cli_query_describe(cq, filters, sizeof filters));
-	if (cq->q.has_baseline)
-		printf("; compared with the baseline");
-	printf("\n\n");
-}
-
-static int print_table(const struct tp_report *r, const struct cli_query *cq)
-{
-	print_header_line(r, cq);
-	if (r->n_groups == 0) {
-		printf("No responses match.\n");
-	} else {
-		struct row_text *rows = calloc(r->n_groups, sizeof *rows);
-		if (!rows) {
-			fputs("touchpoint: out of memory\n", stderr);
-			return CLI_USER_ERROR;
-		}
-		char names[TP_QUERY_BY_MAX][BY_NAME_MAX], ci_head[32];
-		size_t kw[TP_QUERY_BY_MAX];
-		snprintf(ci_head, sizeof ci_head, "%.10g%% CI", r->level * 100.0);
-		size_t nw = 1, vw = text_width(metric_label(r->metric)), cw = text_width(ci_head);
-		bool any_small = false, any_sig = false, any_ci = false, any_change = false;
+	snprintf(l->ci_head, sizeof l->ci_head, "%.10g%% CI", r->level * 100.0);
+	l->nw = 2;
+	l->vw = text_width(metric_label(r->metric));
+	l->cw = text_width(l->ci_head);
+	l->show_value = r->metric != TP_METRIC_RESPONSES;
+	for (size_t i = 0; i < r->n_by; i++)
+		l->kw[i] = text_width(tp_by_name(&r->by[i], l->names[i], sizeof l->names[i]));
+	for (size_t g = 0; g < r->n_groups; g++) {
+		const struct tp_group *gr = &r->groups[g];
 		for (size_t i = 0; i < r->n_by; i++)
-			kw[i] = text_width(tp_by_name(&r->by[i], names[i], sizeof names[i]));
-		for (size_t g = 0; g < r->n_groups; g++) {
-			const struct tp_group *gr = &r->groups[g];
-			row_text(gr, &rows[g]);
-			for (size_t i = 0; i < r->n_by; i++)
-				kw[i] = max_sz(kw[i], text_width(key_text(gr, i)));
-			nw = max_sz(nw, strlen(rows[g].n));
-			vw = max_sz(vw, strlen(rows[g].value));
-			cw = max_sz(cw, strlen(rows[g].ci));
-			any_small |= gr->small;
-			any_sig |= gr->has_change && gr->change.has_value && gr->significant;
-			any_ci |= gr->estimate.has_ci;
-			any_change |= gr->has_change;
-		}
-		bool show_value = r->metric != TP_METRIC_RESPONSES;
-		for (size_t i = 0; i < r->n_by; i++) {
-			kw[i] = kw[i] > KEY_WIDTH_MAX ? KEY_WIDTH_MAX : kw[i];
-			cli_print_cell(stdout, names[i], kw[i]);
-			fputs("  ", stdout);
-		}
-		printf("%*s", (int)nw, "n ");
-		if (show_value)
-			printf("  %*s", (int)vw, metric_label(r->metric));
-		if (any_ci)
-			printf("  %-*s", (int)cw, ci_head);
-		printf("%s\n", any_change ? "  change" : "");
-		for (size_t g = 0; g < r->n_groups; g++) {
-			for (size_t i = 0; i < r->n_by; i++) {
-				cli_print_cell(stdout, key_text(&r->groups[g], i), kw[i]);
-				fputs("  ", stdout);
-			}
-			printf("%*s", (int)nw, rows[g].n);
-			if (show_value)
-				printf("  %*s", (int)vw, rows[g].value);
-			if (any_ci)
-				printf("  %-*s", (int)cw, rows[g].ci);
-			if (rows[g].change[0])
-				printf("  %s", rows[g].change);
-			printf("\n");
-		}
-		free(rows);
-		if (any_small || any_sig)
-			printf("\n");
-		if (any_small)
-			printf("* n<%lld: indicative only\n", (long long)cq->q.min_n);
-		if (any_sig)
-			printf("▲/▼ significant change (p < %.10g)\n", 1.0 - r->level);
+			l->kw[i] = max_sz(l->kw[i], text_width(key_text(gr, i)));
+		l->nw = max_sz(l->nw, strlen(rows[g].n));
+		l->vw = max_sz(l->vw, strlen(rows[g].value));
+		l->cw = max_sz(l->cw, strlen(rows[g].ci));
+		l->any_small |= gr->small;
+		l->any_sig |= gr->has_change && gr->change.has_value && gr->significant;
+		l->any_ci |= gr->estimate.has_ci;
+		l->any_change |= gr->has_change;
 	}
+	for (size_t i = 0; i < r->n_by; i++)
+		l->kw[i] = l->kw[i] > KEY_WIDTH_MAX ? KEY_WIDTH_MAX : l->kw[i];
+}
+
+static void print_row(FILE *out, const struct tp_report *r, const struct layout *l,
+		      const char *const *keys, const char *n, const char *value, const char *ci,
+		      const char *change)
+{
+	for (size_t i = 0; i < r->n_by; i++) {
+		cli_print_cell(out, keys[i], l->kw[i]);
+		fputs("  ", out);
+	}
+	fprintf(out, "%*s", (int)l->nw, n);
+	if (l->show_value)
+		fprintf(out, "  %*s", (int)l->vw, value);
+	if (l->any_ci)
+		fprintf(out, "  %-*s", (int)l->cw, ci);
+	if (change[0])
+		fprintf(out, "  %s", change);
+	fputc('\n', out);
+}
+
+static void print_groups(FILE *out, const struct tp_report *r, const struct row_text *rows,
+			 const struct tp_query *q)
+{
+	struct layout l;
+	memset(&l, 0, sizeof l);
+	measure(r, rows, &l);
+	const char *keys[TP_QUERY_BY_MAX];
+	for (size_t i = 0; i < r->n_by; i++)
+		keys[i] = l.names[i];
+	print_row(out, r, &l, keys, "n ", metric_label(r->metric), l.ci_head,
+		  l.any_change ? "change" : "");
+	for (size_t g = 0; g < r->n_groups; g++) {
+		for (size_t i = 0; i < r->n_by; i++)
+			keys[i] = key_text(&r->groups[g], i);
+		print_row(out, r, &l, keys, rows[g].n, rows[g].value, rows[g].ci, rows[g].change);
+	}
+	if (l.any_small || l.any_sig)
+		fputc('\n', out);
+	if (l.any_small)
+		fprintf(out, "* n<%lld: indicative only\n", (long long)q->min_n);
+	if (l.any_sig)
+		fprintf(out, "▲/▼ significant change (p < %.10g)\n", 1.0 - r->level);
+}
+
+static void print_title(FILE *out, const struct tp_report *r, const struct report_args *a)
+{
+	const struct cli_query *cq = &a->cq;
+	char filters[1024];
+	fprintf(out, "%s, %s, %.10g%% intervals, %s", metric_label(r->metric),
+		r->metric == TP_METRIC_ENPS ? "employees" : "customers", r->level * 100.0,
+		cli_query_describe(cq, filters, sizeof filters));
+	if (a->base_from && a->base_to)
+		fprintf(out, "; changes against the baseline %s %s %s", a->base_from,
+			until_word(a->base_to), a->base_to);
+	fputs("\n\n", out);
+}
+
+/* Lays the table out in memory, then writes it without trailing blanks. */
+static int print_table(const struct tp_report *r, const struct report_args *a)
+{
+	const struct cli_query *cq = &a->cq;
+	char *text = NULL;
+	size_t len = 0;
+	struct row_text *rows = calloc(r->n_groups + 1, sizeof *rows);
+	FILE *out = rows ? open_memstream(&text, &len) : NULL;
+	if (!out) {
+		free(rows);
+		fputs("touchpoint: out of memory\n", stderr);
+		return CLI_USER_ERROR;
+	}
+	print_title(out, r, a);
+	for (size_t g = 0; g < r->n_groups; g++)
+		row_text(&r->groups[g], &rows[g]);
+	if (r->n_groups)
+		print_groups(out, r, rows, &cq->q);
+	else
+		fputs("No responses match.\n", out);
 	if (r->hidden > 0)
-		printf("%s%lld employee group%s hidden: fewer than %lld respondents\n",
-		       r->n_groups ? "" : "\n", (long long)r->hidden, r->hidden == 1 ? "" : "s",
-		       (long long)cq->q.anonymity);
+		fprintf(out, "%s%lld employee group%s hidden: fewer than %lld respondents\n",
+			r->n_groups ? "" : "\n", (long long)r->hidden, r->hidden == 1 ? "" : "s",
+			(long long)cq->q.anonymity);
+	free(rows);
+	if (fclose(out) != 0 || !text) {
+		free(text);
+		fputs("touchpoint: out of memory\n", stderr);
+		return CLI_USER_ERROR;
+	}
+	cli_write_trimmed(stdout, text, len);
+	free(text);
 	return CLI_OK;
 }
 
@@ -639,15 +706,6 @@ static int add_by(struct tp_query *q, const char *word)
 	q->n_by++;
 	return CLI_OK;
 }
-
-enum format { FORMAT_TABLE, FORMAT_JSON, FORMAT_CSV };
-
-struct report_args {
-	struct cli_query cq;
-	enum format format;
-	bool has_metric;
-	const char *base_from, *base_to;
-};
 
 static int parse_option(struct cli *cli, struct report_args *a, int c, const char *arg)
 {
@@ -773,7 +831,7 @@ int cmd_report(struct cli *cli, int argc, char **argv)
 	else if (a.format == FORMAT_CSV)
 		rc = print_csv(r);
 	else
-		rc = print_table(r, &a.cq);
+		rc = print_table(r, &a);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "touchpoint: cannot write the report: %s\n", strerror(errno));
 		rc = CLI_USER_ERROR;
