@@ -77,3 +77,20 @@ const char *cli_thousands(long long n, char *buf, size_t size)
 	buf[o] = '\0';
 	return buf;
 }
+
+void cli_write_trimmed(FILE *out, const char *text, size_t len)
+{
+	size_t start = 0;
+	while (start < len) {
+		const char *nl = memchr(text + start, '\n', len - start);
+		size_t end = nl ? (size_t)(nl - text) : len, stop = end;
+		while (stop > start && text[stop - 1] == ' ')
+			stop--;
+		fwrite(text + start, 1, stop - start, out);
+		if (nl)
+			fputc('\n', out);
+		start = end + 1;
+	}
+}
+
+/* Terminal columns of s: UTF-8 characters (bytes if not valid UTF-8). */

@@ -42,6 +42,10 @@ void cli_print_cell(FILE *out, const char *s, size_t width);
 /* Formats n with thousands separators ("1,234,567") into buf. */
 const char *cli_thousands(long long n, char *buf, size_t size);
 
+/* How an end date reads in titles: "through" for a date alone (inclusive),
+ * "before" for a date-time (exclusive). */
+const char *cli_until_word(const char *to_text);
+
 int cmd_init(struct cli *cli, int argc, char **argv);
 int cmd_journey(struct cli *cli, int argc, char **argv);
 int cmd_import(struct cli *cli, int argc, char **argv);
