@@ -155,4 +155,19 @@ enum tp_status tp_report_run(const struct tp_dataset *ds, const struct tp_query 
 
 void tp_report_free(struct tp_report *report);
 
+/* --- views --- */
+
+/* The report as JSON (the DESIGN.md contract of `report --json` and
+ * GET /api/v1/indicators). Returns a string the caller frees with free(),
+ * or NULL when out of memory or when a key is not valid UTF-8. */
+char *tp_report_to_json(const struct tp_report *report);
+
+/* The name of a metric's success count: "satisfied" (CSAT), "comments"
+ * (comment rate), or NULL. */
+const char *tp_metric_successes_name(enum tp_metric metric);
+
+/* The name of an interval at a level: "ci95" at 0.95, "ci90" at 0.90;
+ * written into buf and returned. */
+const char *tp_interval_name(double level, char *buf, size_t size);
+
 #endif
