@@ -15,16 +15,21 @@
  * midnight UTC. Years 1900-2999 only. Fields are range-checked (Feb 30 is an
  * error). On success writes UTC seconds to *out and returns true; on failure
  * returns false and, if why is not NULL, points it at a constant reason. */
-bool tp_time_parse_iso8601(const char *text, size_t len, int64_t *out,
-			   const char **why);
+bool tp_time_parse_iso8601(const char *text, size_t len, int64_t *out, const char **why);
+
+/* Parses the end of a period as `report --from/--to` and the API take it:
+ * tp_time_parse_iso8601(), and with end_of_day a date alone (YYYY-MM-DD)
+ * means the instant after that day, so "to 2026-03-31" includes that day
+ * while a date-time is exclusive. Same return contract. */
+bool tp_time_parse_bound(const char *text, bool end_of_day, int64_t *out, const char **why);
 
 /* Parses text by a strptime-style format limited to these conversions:
  * %Y %m %d %H %I %M %S %p %y and %%; other characters must match literally
  * (a space matches one or more spaces). Single-digit months, days and hours
  * are accepted ("1/5/2024 9:03:00"). The result is taken as UTC. Same return
  * contract as tp_time_parse_iso8601. */
-bool tp_time_parse_format(const char *text, size_t len, const char *format,
-			  int64_t *out, const char **why);
+bool tp_time_parse_format(const char *text, size_t len, const char *format, int64_t *out,
+			  const char **why);
 
 /* Writes seconds as "YYYY-MM-DDThh:mm:ssZ" into buf (at least 21 bytes).
  * Returns buf. This function can't fail for years 0-9999. */

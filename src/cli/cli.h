@@ -53,6 +53,7 @@ int cmd_demo(struct cli *cli, int argc, char **argv);
 int cmd_status(struct cli *cli, int argc, char **argv);
 int cmd_report(struct cli *cli, int argc, char **argv);
 int cmd_map(struct cli *cli, int argc, char **argv);
+int cmd_serve(struct cli *cli, int argc, char **argv);
 
 /* A query being built from the options report and map share (--from, --to,
  * --where), with the storage its filters point into. Defined in

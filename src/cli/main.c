@@ -19,6 +19,7 @@ static const char usage_text[] =
 	"  report --metric M    an indicator (NPS, CSAT, CES, eNPS...) by any slice\n"
 	"  map                  the journey map with an indicator per cell\n"
 	"  demo                 build a demo database and show it\n"
+	"  serve                the HTTP server and JSON API (no authentication yet)\n"
 	"\n"
 	"Options:\n"
 	"  --db PATH   the database (default: $TOUCHPOINT_DB, else ./touchpoint.db)\n"
@@ -35,7 +36,7 @@ struct command {
 static const struct command commands[] = {
 	{"init", cmd_init},     {"journey", cmd_journey}, {"import", cmd_import},
 	{"status", cmd_status}, {"demo", cmd_demo},       {"report", cmd_report},
-	{"map", cmd_map},
+	{"map", cmd_map},       {"serve", cmd_serve},
 };
 
 int main(int argc, char **argv)

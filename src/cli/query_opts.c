@@ -29,15 +29,11 @@ int cli_parse_date(const char *cmd, const char *opt, const char *text, bool end_
 		   int64_t *out)
 {
 	const char *why = NULL;
-	size_t len = strlen(text);
-	if (!tp_time_parse_iso8601(text, len, out, &why))
+	if (!tp_time_parse_bound(text, end_of_day, out, &why))
 		return cli_usage(cmd,
 				 "--%s \"%s\": %s; expected an ISO 8601 date (2026-01-31) or "
 				 "date-time (2026-01-31T12:00:00Z)",
 				 opt, text, why ? why : "invalid date");
-	/* A date alone is midnight; "--to 2026-03-31" means through that day. */
-	if (end_of_day && len == 10)
-		*out += 86400;
 	return CLI_OK;
 }
 

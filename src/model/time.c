@@ -21,6 +21,7 @@
  *
  * Failure reasons are constant strings; callers quote the offending text. */
 #include <stdio.h>
+#include <string.h>
 
 #include "touchpoint/time.h"
 
@@ -430,4 +431,15 @@ char *tp_time_format_utc(int64_t seconds, char *buf, size_t size)
 	snprintf(buf, size, "%04lld-%02d-%02dT%02d:%02d:%02dZ", (long long)year, month, day,
 		 (int)(rest / 3600), (int)(rest / 60 % 60), (int)(rest % 60));
 	return buf;
+}
+
+bool tp_time_parse_bound(const char *text, bool end_of_day, int64_t *out, const char **why)
+{
+	size_t len = strlen(text);
+	if (!tp_time_parse_iso8601(text, len, out, why))
+		return false;
+	/* A date alone is midnight; "to 2026-03-31" means through that day. */
+	if (end_of_day && len == 10)
+		*out += 86400;
+	return true;
 }

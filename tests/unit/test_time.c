@@ -442,6 +442,23 @@ static void every_day_1900_to_2999_round_trips(void **state)
 	assert_int_equal(expect, 376199);
 }
 
+/* Period ends as report --to and the API's to= read them: a date alone
+ * includes that whole day, a date-time is exclusive. */
+static void bound_end_of_day_only_for_a_date_alone(void **state)
+{
+	(void)state;
+	int64_t t;
+	const char *why = NULL;
+	assert_true(tp_time_parse_bound("2026-03-31", false, &t, &why));
+	assert_int_equal(t, 1774915200);
+	assert_true(tp_time_parse_bound("2026-03-31", true, &t, &why));
+	assert_int_equal(t, 1774915200 + 86400);
+	assert_true(tp_time_parse_bound("2026-03-31T12:00:00Z", true, &t, &why));
+	assert_int_equal(t, 1774915200 + 43200);
+	assert_false(tp_time_parse_bound("2026-02-30", true, &t, &why));
+	assert_non_null(why);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -476,6 +493,7 @@ int main(void)
 	    cmocka_unit_test(format_utc_truncates_to_buffer),
 	    cmocka_unit_test(days_from_civil_known_dates),
 	    cmocka_unit_test(every_day_1900_to_2999_round_trips),
+	    cmocka_unit_test(bound_end_of_day_only_for_a_date_alone),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,527 @@
+/* web/server.c - the HTTP side of `touchpoint serve`, on libmicrohttpd.
+ *
+ * An internal epoll thread pool (one thread per core unless told) reads
+ * requests; this file enforces the limits (URL, headers, query parameters,
+ * body), lends each request one of a pool of store connections (a store is
+ * used by one thread at a time), passes it to the router (web/api.c), sends
+ * the JSON reply and writes the access log line when the request is done.
+ * Shutting down stops accepting, waits for the requests in flight, then
+ * closes: an answer given is never taken back (2xx means committed, and
+ * the store commits with synchronous=FULL). It never prints. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stdarg.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "web/web_internal.h"
+
+#define MIB (1024 * 1024)
+
+/* Store connections lent to requests, one at a time each. */
+struct store_pool {
+	pthread_mutex_t lock;
+	pthread_cond_t freed;
+	size_t n;
+	struct tp_store **stores;
+	bool *busy;
+};
+
+struct tp_web_server {
+	struct MHD_Daemon *daemon;
+	struct tp_web_options opts;
+	struct store_pool pool;
+	struct web_dataset dataset;
+	unsigned threads;
+	char address[INET6_ADDRSTRLEN + 16];
+	atomic_long in_flight;
+	atomic_bool stopping;
+};
+
+/* One request, from its first line to the log line. */
+struct request {
+	struct timespec start;
+	size_t uri_len;
+	bool started;
+	bool too_large; /* the body went over the limit: being discarded */
+	char *body;
+	size_t len, cap;
+	char method[16];
+	char *path;	 /* for the log: the path alone, no query string */
+	unsigned status; /* of the reply queued, 0 if none */
+	uint64_t bytes;
+};
+
+void tp_web_options_init(struct tp_web_options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->listen = TP_WEB_LISTEN_DEFAULT;
+	o->max_body = MIB;
+	o->max_header = 8192;
+	o->max_url = 4096;
+	o->max_params = 64;
+	o->max_items = 10000;
+	o->timeout = 30;
+	o->grace = 30;
+}
+
+/* --- the store pool --- */
+
+static void pool_close(struct store_pool *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		tp_store_close(p->stores[i]);
+	free(p->stores);
+	free(p->busy);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->freed);
+}
+
+static enum tp_status pool_open(struct store_pool *p, const char *path, size_t n,
+				struct tp_error *err)
+{
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->freed, NULL);
+	p->stores = calloc(n, sizeof *p->stores);
+	p->busy = calloc(n, sizeof *p->busy);
+	if (!p->stores || !p->busy)
+		return tp_error_set(err, TP_ENOMEM, "out of memory");
+	for (; p->n < n; p->n++) {
+		/* The first brings the schema up to date, as writing commands do. */
+		enum tp_store_mode mode = p->n == 0 ? TP_STORE_CREATE : TP_STORE_WRITE;
+		enum tp_status st = tp_store_open(path, mode, &p->stores[p->n], err);
+		if (st != TP_OK)
+			return st;
+	}
+	return TP_OK;
+}
+
+static size_t pool_acquire(struct store_pool *p)
+{
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		for (size_t i = 0; i < p->n; i++) {
+			if (!p->busy[i]) {
+				p->busy[i] = true;
+				pthread_mutex_unlock(&p->lock);
+				return i;
+			}
+		}
+		pthread_cond_wait(&p->freed, &p->lock);
+	}
+}
+
+static void pool_release(struct store_pool *p, size_t i)
+{
+	pthread_mutex_lock(&p->lock);
+	p->busy[i] = false;
+	pthread_cond_signal(&p->freed);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* --- replies --- */
+
+static double ms_since(const struct timespec *start)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start->tv_sec) * 1000.0 +
+	       (double)(now.tv_nsec - start->tv_nsec) / 1e6;
+}
+
+/* Sends rep (taking its text) and records it for the log. */
+static enum MHD_Result send_reply(struct tp_web_server *s, struct MHD_Connection *c,
+				  struct request *rq, struct web_reply *rep)
+{
+	static const char oom[] = "{\"error\":\"out of memory\"}";
+	struct MHD_Response *resp;
+	if (rep->text) {
+		size_t len = strlen(rep->text);
+		resp = MHD_create_response_from_buffer(len, rep->text, MHD_RESPMEM_MUST_FREE);
+		if (!resp)
+			free(rep->text);
+		rq->bytes = len;
+	} else {
+		rep->status = 500;
+		resp = MHD_create_response_from_buffer(sizeof oom - 1, (void *)oom,
+						       MHD_RESPMEM_PERSISTENT);
+		rq->bytes = sizeof oom - 1;
+	}
+	rep->text = NULL;
+	if (!resp)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+				"application/json; charset=utf-8");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	if (rep->allow)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, rep->allow);
+	if (atomic_load(&s->stopping))
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+	rq->status = rep->status;
+	enum MHD_Result r = MHD_queue_response(c, rep->status, resp);
+	MHD_destroy_response(resp);
+	return r;
+}
+
+static enum MHD_Result send_error(struct tp_web_server *s, struct MHD_Connection *c,
+				  struct request *rq, unsigned status, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static enum MHD_Result send_error(struct tp_web_server *s, struct MHD_Connection *c,
+				  struct request *rq, unsigned status, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	struct web_reply rep = {0};
+	web_reply_error(&rep, status, NULL, "%s", msg);
+	return send_reply(s, c, rq, &rep);
+}
+
+/* --- limits --- */
+
+struct counted {
+	size_t n, bytes;
+};
+
+static enum MHD_Result count_value(void *cls, enum MHD_ValueKind kind, const char *key,
+				   const char *value)
+{
+	(void)kind;
+	struct counted *k = cls;
+	k->n++;
+	k->bytes += strlen(key) + (value ? strlen(value) : 0) + 4;
+	return MHD_YES;
+}
+
+/* Checks what is known once the headers are in; queues the error reply and
+ * returns true when a limit is broken. */
+static bool over_limits(struct tp_web_server *s, struct MHD_Connection *c, struct request *rq,
+			enum MHD_Result *result)
+{
+	const struct tp_web_options *o = &s->opts;
+	struct counted headers = {0}, params = {0};
+	MHD_get_connection_values(c, MHD_HEADER_KIND, count_value, &headers);
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, count_value, &params);
+	const char *length =
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	unsigned long long declared = length ? strtoull(length, NULL, 10) : 0;
+	if (rq->uri_len > o->max_url)
+		*result = send_error(s, c, rq, 414, "URL too long: %zu bytes (the limit is %zu)",
+				     rq->uri_len, o->max_url);
+	else if (headers.bytes > o->max_header)
+		*result = send_error(s, c, rq, 431,
+				     "request headers too large: %zu bytes (the limit is %zu)",
+				     headers.bytes, o->max_header);
+	else if (params.n > o->max_params)
+		*result =
+		    send_error(s, c, rq, 400, "too many query parameters: %zu (the limit is %zu)",
+			       params.n, o->max_params);
+	else if (declared > o->max_body)
+		*result = send_error(s, c, rq, 413,
+				     "request body too large: %llu bytes (the limit is %zu bytes)",
+				     declared, o->max_body);
+	else
+		return false;
+	return true;
+}
+
+/* Appends a piece of the body, or drops it once over the limit. */
+static void take_body(struct tp_web_server *s, struct request *rq, const char *data, size_t n)
+{
+	if (rq->too_large || rq->len + n > s->opts.max_body) {
+		rq->too_large = true;
+		return;
+	}
+	if (rq->len + n + 1 > rq->cap) {
+		size_t cap = rq->cap ? rq->cap : 4096;
+		while (cap < rq->len + n + 1)
+			cap *= 2;
+		char *grown = realloc(rq->body, cap);
+		if (!grown) {
+			rq->too_large = true;
+			return;
+		}
+		rq->body = grown;
+		rq->cap = cap;
+	}
+	memcpy(rq->body + rq->len, data, n);
+	rq->len += n;
+	rq->body[rq->len] = '\0';
+}
+
+/* --- dispatch --- */
+
+struct param_list {
+	size_t n;
+	struct web_param items[];
+};
+
+static enum MHD_Result collect_param(void *cls, enum MHD_ValueKind kind, const char *key,
+				     const char *value)
+{
+	(void)kind;
+	struct param_list *l = cls;
+	l->items[l->n].name = key;
+	l->items[l->n].value = value ? value : "";
+	l->n++;
+	return MHD_YES;
+}
+
+static enum MHD_Result dispatch(struct tp_web_server *s, struct MHD_Connection *c,
+				struct request *rq, const char *url)
+{
+	struct param_list *params =
+	    malloc(sizeof *params + (s->opts.max_params + 1) * sizeof params->items[0]);
+	if (!params)
+		return send_error(s, c, rq, 503, "out of memory");
+	params->n = 0;
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_param, params);
+	struct web_request req = {
+	    .method = rq->method,
+	    .path = url,
+	    .n_params = params->n,
+	    .params = params->items,
+	    .content_type =
+		MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
+	    .body = rq->body ? rq->body : "",
+	    .body_len = rq->len,
+	    .dataset = &s->dataset,
+	    .opts = &s->opts,
+	};
+	struct web_reply rep = {0};
+	size_t slot = pool_acquire(&s->pool);
+	req.store = s->pool.stores[slot];
+	web_route(&req, &rep);
+	pool_release(&s->pool, slot);
+	free(params);
+	return send_reply(s, c, rq, &rep);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **con_cls)
+{
+	(void)version;
+	struct tp_web_server *s = cls;
+	struct request *rq = *con_cls;
+	if (!rq)
+		return MHD_NO; /* out of memory when the request began */
+	if (!rq->started) {
+		rq->started = true;
+		snprintf(rq->method, sizeof rq->method, "%s", method);
+		rq->path = strndup(url, 1024);
+		enum MHD_Result result;
+		if (over_limits(s, c, rq, &result))
+			return result;
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		take_body(s, rq, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (rq->too_large)
+		return send_error(s, c, rq, 413, "request body too large (the limit is %zu bytes)",
+				  s->opts.max_body);
+	return dispatch(s, c, rq, url);
+}
+
+/* Called with the request line's URI before anything else: the request's
+ * state starts here, so the log and the in-flight count see every one. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	(void)c;
+	struct tp_web_server *s = cls;
+	struct request *rq = calloc(1, sizeof *rq);
+	if (!rq)
+		return NULL;
+	clock_gettime(CLOCK_MONOTONIC, &rq->start);
+	rq->uri_len = strlen(uri);
+	atomic_fetch_add(&s->in_flight, 1);
+	return rq;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)toe;
+	struct tp_web_server *s = cls;
+	struct request *rq = *con_cls;
+	if (!rq)
+		return;
+	(void)c;
+	web_log_access(s->opts.access_log, rq->method, rq->path, rq->status, rq->bytes,
+		       ms_since(&rq->start));
+	free(rq->body);
+	free(rq->path);
+	free(rq);
+	*con_cls = NULL;
+	atomic_fetch_sub(&s->in_flight, 1);
+}
+
+/* --- starting and stopping --- */
+
+/* Parses "ADDR:PORT" or "[ADDR6]:PORT" into *ss. */
+static enum tp_status parse_listen(const char *text, struct sockaddr_storage *ss, bool *v6,
+				   struct tp_error *err)
+{
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *colon = strrchr(text, ':');
+	const char *h = text;
+	size_t hlen = colon ? (size_t)(colon - text) : 0;
+	if (hlen >= 2 && text[0] == '[' && text[hlen - 1] == ']') {
+		h++;
+		hlen -= 2;
+	}
+	char *end = NULL;
+	unsigned long port = colon && colon[1] ? strtoul(colon + 1, &end, 10) : 70000;
+	if (!colon || hlen == 0 || hlen >= sizeof host || (end && *end) || port > 65535)
+		return tp_error_set(err, TP_EUSAGE,
+				    "listen address \"%.100s\": expected ADDR:PORT such as "
+				    "127.0.0.1:8080 or [::1]:8080",
+				    text);
+	memcpy(host, h, hlen);
+	host[hlen] = '\0';
+	memset(ss, 0, sizeof *ss);
+	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+	if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons((uint16_t)port);
+		*v6 = false;
+		return TP_OK;
+	}
+	if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)port);
+		*v6 = true;
+		return TP_OK;
+	}
+	return tp_error_set(err, TP_EUSAGE,
+			    "listen address \"%.100s\": \"%s\" is not a numeric IPv4 or IPv6 "
+			    "address",
+			    text, host);
+}
+
+static unsigned cores(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (unsigned)n : 1;
+}
+
+static void server_free(struct tp_web_server *s)
+{
+	pool_close(&s->pool);
+	if (s->dataset.ds)
+		tp_dataset_free(s->dataset.ds);
+	pthread_mutex_destroy(&s->dataset.lock);
+	free(s);
+}
+
+static enum tp_status start_daemon(struct tp_web_server *s, struct sockaddr_storage *ss, bool v6,
+				   struct tp_error *err)
+{
+	const struct tp_web_options *o = &s->opts;
+	size_t memory = o->max_header + o->max_url + 16384;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | (v6 ? MHD_USE_IPv6 : 0);
+	errno = 0;
+	s->daemon = MHD_start_daemon(
+	    flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, s->threads, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    memory < 32768 ? (size_t)32768 : memory, MHD_OPTION_CONNECTION_TIMEOUT, o->timeout,
+	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+	    MHD_OPTION_END);
+	if (!s->daemon)
+		return tp_error_set(err, TP_EIO, "cannot listen on %s: %s", o->listen,
+				    errno ? strerror(errno)
+					  : "the address is in use or not allowed");
+	const union MHD_DaemonInfo *info =
+	    MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	unsigned port = info ? info->port : 0;
+	char host[INET6_ADDRSTRLEN];
+	if (v6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)ss)->sin6_addr, host, sizeof host);
+	else
+		inet_ntop(AF_INET, &((struct sockaddr_in *)ss)->sin_addr, host, sizeof host);
+	snprintf(s->address, sizeof s->address, v6 ? "[%s]:%u" : "%s:%u", host, port);
+	return TP_OK;
+}
+
+enum tp_status tp_web_start(const struct tp_web_options *o, struct tp_web_server **out,
+			    struct tp_error *err)
+{
+	*out = NULL;
+	if (o->max_body == 0 || o->max_header == 0 || o->max_url == 0 || o->max_items == 0)
+		return tp_error_set(err, TP_EUSAGE, "limits must be at least 1");
+	struct sockaddr_storage ss;
+	bool v6 = false;
+	enum tp_status st = parse_listen(o->listen, &ss, &v6, err);
+	if (st != TP_OK)
+		return st;
+	struct tp_web_server *s = calloc(1, sizeof *s);
+	if (!s)
+		return tp_error_set(err, TP_ENOMEM, "out of memory");
+	s->opts = *o;
+	s->threads = o->threads ? o->threads : cores();
+	pthread_mutex_init(&s->dataset.lock, NULL);
+	atomic_init(&s->in_flight, 0);
+	atomic_init(&s->stopping, false);
+	st = pool_open(&s->pool, tp_store_default_path(o->db_path), s->threads, err);
+	if (st == TP_OK)
+		st = start_daemon(s, &ss, v6, err);
+	if (st != TP_OK) {
+		server_free(s);
+		return st;
+	}
+	*out = s;
+	return TP_OK;
+}
+
+const char *tp_web_address(const struct tp_web_server *s)
+{
+	return s->address;
+}
+
+unsigned tp_web_threads(const struct tp_web_server *s)
+{
+	return s->threads;
+}
+
+void tp_web_stop(struct tp_web_server *s)
+{
+	if (!s)
+		return;
+	atomic_store(&s->stopping, true);
+	MHD_socket listener = MHD_quiesce_daemon(s->daemon);
+	/* Requests already begun finish and get their answer. */
+	struct timespec start, tick = {.tv_sec = 0, .tv_nsec = 10 * 1000 * 1000};
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (atomic_load(&s->in_flight) > 0 && ms_since(&start) < s->opts.grace * 1000.0)
+		nanosleep(&tick, NULL);
+	MHD_stop_daemon(s->daemon);
+	if (listener != MHD_INVALID_SOCKET)
+		close(listener);
+	server_free(s);
+}
+
+extern const unsigned char tp_embedded_openapi[];
+extern const size_t tp_embedded_openapi_len;
+
+const char *tp_web_openapi_json(size_t *len)
+{
+	if (len)
+		*len = tp_embedded_openapi_len;
+	return (const char *)tp_embedded_openapi;
+}

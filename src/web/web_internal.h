@@ -1,0 +1,68 @@
+/* web/web_internal.h - what the server's files share (internal).
+ *
+ * web/server.c speaks HTTP (libmicrohttpd): it reads a request within the
+ * limits, lends it a store connection and hands it to the router
+ * (web/api.c) as a struct web_request; the router fills a struct
+ * web_reply, which the server sends and logs (web/access_log.c). The
+ * router never sees libmicrohttpd. */
+#ifndef TP_WEB_INTERNAL_H
+#define TP_WEB_INTERNAL_H
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "touchpoint/query.h"
+#include "touchpoint/store.h"
+#include "touchpoint/web.h"
+
+/* The dataset every indicator request reads, shared by the workers and
+ * refreshed (cheap when nothing is new) under its lock before each use. */
+struct web_dataset {
+	pthread_mutex_t lock;
+	struct tp_dataset *ds; /* NULL until the first indicator request */
+};
+
+struct web_param {
+	const char *name;
+	const char *value;
+};
+
+struct web_request {
+	const char *method;
+	const char *path; /* without the query string */
+	size_t n_params;
+	const struct web_param *params; /* the query string's, in order */
+	const char *content_type;	/* or NULL */
+	const char *body;		/* NUL-terminated */
+	size_t body_len;
+	struct tp_store *store; /* this request's connection */
+	struct web_dataset *dataset;
+	const struct tp_web_options *opts;
+};
+
+struct web_reply {
+	unsigned status;
+	char *text;	   /* the JSON body, malloc'd; the server frees it */
+	const char *allow; /* for 405: the methods the path answers */
+};
+
+/* Routes req (web/api.c). Always fills rep with a status and a JSON body
+ * (unless out of memory: then text is NULL and the server answers 500). */
+void web_route(const struct web_request *req, struct web_reply *rep);
+
+/* Sets rep to status and the JSON object body (reference stolen), adding
+ * the "error" member msg when msg is not NULL. */
+void web_reply_json(struct web_reply *rep, unsigned status, json_t *body);
+void web_reply_error(struct web_reply *rep, unsigned status, json_t *extra, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* One access log line (web/access_log.c): {"time", "method", "path",
+ * "status", "bytes", "duration_ms"}. Never bodies, never query strings. */
+void web_log_access(FILE *log, const char *method, const char *path, unsigned status,
+		    uint64_t bytes, double duration_ms);
+
+#endif
