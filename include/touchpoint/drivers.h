@@ -13,7 +13,9 @@
  *     p <= TP_SHAPLEY_EXACT_MAX.
  * Each share comes with a percentile bootstrap interval. Rows with a missing
  * value (NAN) in y or any driver are dropped (listwise). No output is ever
- * NaN: a driver that cannot be estimated gets a share of 0 and a note. */
+ * NaN: a constant driver gets a share of 0 and a note. Bootstrap intervals
+ * are percentile intervals and need not contain the point estimate of a
+ * share near 0. */
 #ifndef TOUCHPOINT_DRIVERS_H
 #define TOUCHPOINT_DRIVERS_H
 
@@ -40,8 +42,9 @@ struct tp_driver_share {
 	bool has_shapley;       /* false beyond TP_SHAPLEY_EXACT_MAX drivers */
 	double shapley;         /* raw share of R^2; the shares sum to r2 */
 	double sh_lo, sh_hi;
-	const char *note;       /* NULL, or why the share is 0 ("constant", "collinear with
-				   another driver") */
+	const char *note;       /* NULL, or a caveat: "constant" (left out, share 0) or
+				   "collinear with another driver" (collinear drivers
+				   split the R^2 they share) */
 };
 
 struct tp_drivers_result {
