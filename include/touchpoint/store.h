@@ -162,4 +162,48 @@ typedef int (*tp_store_value_fn)(int64_t id, const char *value, void *ctx);
 enum tp_status tp_store_attribute_values(struct tp_store *store, size_t index, int64_t after_id,
 					 tp_store_value_fn fn, void *ctx, struct tp_error *err);
 
+/* --- comments, for the touchpoint page --- */
+
+enum tp_score_group {
+	TP_GROUP_ANY = 0,
+	TP_GROUP_PROMOTER,  /* nps 9-10 */
+	TP_GROUP_PASSIVE,   /* nps 7-8 */
+	TP_GROUP_DETRACTOR, /* nps 0-6 */
+};
+
+/* Which comments: customer responses of one touchpoint with a non-empty
+ * comment, optionally of one NPS group and one language, newest first
+ * (ties by id), `limit` of them after skipping `offset`. */
+struct tp_comment_query {
+	const char *touchpoint; /* touchpoint id */
+	enum tp_score_group group;
+	const char *lang; /* NULL or "" for any */
+	int64_t offset, limit;
+};
+
+/* One comment as read; strings valid only during the callback. */
+struct tp_comment {
+	const char *response_id;
+	int64_t submitted_at;
+	int nps, csat, ces, emotion; /* or TP_SCORE_NONE */
+	const char *comment;
+	const char *lang; /* or NULL */
+};
+typedef int (*tp_comment_fn)(const struct tp_comment *c, void *ctx);
+
+/* Calls fn for each comment q selects (fn returns non-zero to stop) and
+ * sets *total (if not NULL) to how many match q without offset and limit.
+ * An unknown touchpoint matches nothing. */
+enum tp_status tp_store_comments(struct tp_store *store, const struct tp_comment_query *q,
+				 tp_comment_fn fn, void *ctx, int64_t *total,
+				 struct tp_error *err);
+
+/* The distribution of one score column ("nps" 0-10, "csat" 1-5, "ces" 1-7,
+ * "emotion" -3..3) over a touchpoint's customer responses: counts[i] is
+ * the number of answers equal to low + i, where low is the scale's lowest
+ * value; counts must hold 11. TP_EUSAGE for another column name. */
+enum tp_status tp_store_score_histogram(struct tp_store *store, const char *touchpoint,
+					const char *column, int64_t counts[11],
+					struct tp_error *err);
+
 #endif

@@ -2,8 +2,10 @@
  *
  * One process serves one store over HTTP (libmicrohttpd, an internal epoll
  * thread pool). Routes (GET /api/v1/journey, /api/v1/touchpoints,
- * /api/v1/indicators, /api/v1/openapi.json; POST /api/v1/responses) are
- * described in the OpenAPI document tp_web_openapi_json() returns. There is
+ * /api/v1/indicators, /api/v1/openapi.json; POST /api/v1/responses; the
+ * HTML pages /, /t/{id}, /p/{id}, /c/{id}, /respondents and their
+ * stylesheet) are described in the OpenAPI document tp_web_openapi_json()
+ * returns. There is
  * no authentication yet: bind to a loopback address (the default) unless a
  * proxy in front authenticates. The server never prints; it writes one JSON
  * object a line to the access log the caller gives, if any. */

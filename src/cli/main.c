@@ -17,7 +17,9 @@ static const char usage_text[] =
 	"  import FILE          load responses from CSV or JSON Lines\n"
 	"  status               what the database holds\n"
 	"  report --metric M    an indicator (NPS, CSAT, CES, eNPS...) by any slice\n"
+	"  drivers              what drives an outcome: key drivers, quadrants\n"
 	"  map                  the journey map with an indicator per cell\n"
+	"  sentiment            score texts on stdin (one per line) as JSON Lines\n"
 	"  demo                 build a demo database and show it\n"
 	"  serve                the HTTP server and JSON API (no authentication yet)\n"
 	"\n"
@@ -37,6 +39,8 @@ static const struct command commands[] = {
 	{"init", cmd_init},     {"journey", cmd_journey}, {"import", cmd_import},
 	{"status", cmd_status}, {"demo", cmd_demo},       {"report", cmd_report},
 	{"map", cmd_map},       {"serve", cmd_serve},
+	{"sentiment", cmd_sentiment},
+	{"drivers", cmd_drivers},
 };
 
 int main(int argc, char **argv)

@@ -37,6 +37,12 @@ struct tp_store_backend {
 	const char *(*attribute_name)(void *impl, size_t index);
 	enum tp_status (*attribute_values)(void *impl, size_t index, int64_t after_id,
 					   tp_store_value_fn fn, void *ctx, struct tp_error *err);
+	enum tp_status (*comments)(void *impl, const struct tp_comment_query *q,
+				   tp_comment_fn fn, void *ctx, int64_t *total,
+				   struct tp_error *err);
+	enum tp_status (*score_histogram)(void *impl, const char *touchpoint,
+					  const char *column, int64_t counts[11],
+					  struct tp_error *err);
 };
 
 /* The schema version this program writes; every backend migrates to it. */

@@ -98,5 +98,9 @@ size_t sq_attribute_count(void *impl);
 const char *sq_attribute_name(void *impl, size_t index);
 enum tp_status sq_attribute_values(void *impl, size_t index, int64_t after_id,
 				   tp_store_value_fn fn, void *ctx, struct tp_error *err);
+enum tp_status sq_comments(void *impl, const struct tp_comment_query *q, tp_comment_fn fn,
+			   void *ctx, int64_t *total, struct tp_error *err);
+enum tp_status sq_score_histogram(void *impl, const char *touchpoint, const char *column,
+				  int64_t counts[11], struct tp_error *err);
 
 #endif

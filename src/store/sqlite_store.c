@@ -379,4 +379,6 @@ const struct tp_store_backend tp_sqlite_backend = {
 	.attribute_count = sq_attribute_count,
 	.attribute_name = sq_attribute_name,
 	.attribute_values = sq_attribute_values,
+	.comments = sq_comments,
+	.score_histogram = sq_score_histogram,
 };

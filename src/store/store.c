@@ -154,3 +154,16 @@ enum tp_status tp_store_attribute_values(struct tp_store *s, size_t index, int64
 {
 	return s->backend->attribute_values(s->impl, index, after_id, fn, ctx, err);
 }
+
+enum tp_status tp_store_comments(struct tp_store *s, const struct tp_comment_query *q,
+				 tp_comment_fn fn, void *ctx, int64_t *total, struct tp_error *err)
+{
+	return s->backend->comments(s->impl, q, fn, ctx, total, err);
+}
+
+enum tp_status tp_store_score_histogram(struct tp_store *s, const char *touchpoint,
+					const char *column, int64_t counts[11],
+					struct tp_error *err)
+{
+	return s->backend->score_histogram(s->impl, touchpoint, column, counts, err);
+}

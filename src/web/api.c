@@ -308,12 +308,18 @@ static void get_openapi(const struct web_request *req, struct web_reply *rep)
 
 /* --- routing --- */
 
+/* A path with a {name} segment matches any one non-empty segment there
+ * (the handler reads it from req->path). */
 static const struct tp_web_route route_list[] = {
-    {"GET", "/api/v1/journey"},	   {"GET", "/api/v1/touchpoints"},  {"POST", "/api/v1/responses"},
-    {"GET", "/api/v1/indicators"}, {"GET", "/api/v1/openapi.json"},
+    {"GET", "/api/v1/journey"},	   {"GET", "/api/v1/touchpoints"},    {"POST", "/api/v1/responses"},
+    {"GET", "/api/v1/indicators"}, {"GET", "/api/v1/openapi.json"},   {"GET", "/"},
+    {"GET", "/t/{touchpoint_id}"}, {"GET", "/p/{phase_id}"},	      {"GET", "/c/{channel_id}"},
+    {"GET", "/respondents"},	   {"GET", "/static/touchpoint.css"},
 };
 static const handler_fn handlers[] = {
-    get_journey, get_touchpoints, post_responses, get_indicators, get_openapi,
+    get_journey,      get_touchpoints,	    post_responses,	 get_indicators,
+    get_openapi,      web_page_map,	    web_page_touchpoint, web_page_phase,
+    web_page_channel, web_page_respondents, web_page_css,
 };
 _Static_assert(sizeof route_list / sizeof route_list[0] == sizeof handlers / sizeof handlers[0],
 	       "one handler per route");
@@ -326,12 +332,26 @@ size_t tp_web_routes(const struct tp_web_route **out)
 	return N_ROUTES;
 }
 
+/* True when path matches pattern: equal, or equal up to a "{name}" final
+ * segment that stands for one non-empty segment without '/'. */
+static bool path_match(const char *pattern, const char *path)
+{
+	const char *brace = strchr(pattern, '{');
+	if (!brace)
+		return strcmp(pattern, path) == 0;
+	size_t prefix = (size_t)(brace - pattern);
+	if (strncmp(pattern, path, prefix) != 0)
+		return false;
+	const char *rest = path + prefix;
+	return rest[0] != '\0' && !strchr(rest, '/');
+}
+
 void web_route(const struct web_request *req, struct web_reply *rep)
 {
 	bool path_known = false;
 	size_t last = 0;
 	for (size_t i = 0; i < N_ROUTES; i++) {
-		if (strcmp(req->path, route_list[i].path) != 0)
+		if (!path_match(route_list[i].path, req->path))
 			continue;
 		if (strcmp(req->method, route_list[i].method) == 0) {
 			handlers[i](req, rep);

@@ -151,6 +151,7 @@ static enum MHD_Result send_reply(struct tp_web_server *s, struct MHD_Connection
 		rq->bytes = len;
 	} else {
 		rep->status = 500;
+		rep->content_type = NULL;
 		resp = MHD_create_response_from_buffer(sizeof oom - 1, (void *)oom,
 						       MHD_RESPMEM_PERSISTENT);
 		rq->bytes = sizeof oom - 1;
@@ -159,8 +160,16 @@ static enum MHD_Result send_reply(struct tp_web_server *s, struct MHD_Connection
 	if (!resp)
 		return MHD_NO;
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-				"application/json; charset=utf-8");
+				rep->content_type ? rep->content_type
+						  : "application/json; charset=utf-8");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	/* Strict for every answer: pages load only our stylesheet and inline
+	 * SVG, never a script or an inline style. */
+	MHD_add_response_header(resp, "Content-Security-Policy",
+				"default-src 'none'; style-src 'self'; img-src 'self' data:; "
+				"form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+	if (rep->set_cookie[0])
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, rep->set_cookie);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	if (rep->allow)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, rep->allow);
@@ -295,6 +304,9 @@ static enum MHD_Result dispatch(struct tp_web_server *s, struct MHD_Connection *
 	    .params = params->items,
 	    .content_type =
 		MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
+	    .accept_language =
+		MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE),
+	    .cookie_lang = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "lang"),
 	    .body = rq->body ? rq->body : "",
 	    .body_len = rq->len,
 	    .dataset = &s->dataset,

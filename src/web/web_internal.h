@@ -37,6 +37,8 @@ struct web_request {
 	size_t n_params;
 	const struct web_param *params; /* the query string's, in order */
 	const char *content_type;	/* or NULL */
+	const char *accept_language;	/* the Accept-Language header, or NULL */
+	const char *cookie_lang;	/* the "lang" cookie, or NULL */
 	const char *body;		/* NUL-terminated */
 	size_t body_len;
 	struct tp_store *store; /* this request's connection */
@@ -46,13 +48,24 @@ struct web_request {
 
 struct web_reply {
 	unsigned status;
-	char *text;	   /* the JSON body, malloc'd; the server frees it */
+	char *text;	   /* the body, malloc'd; the server frees it */
 	const char *allow; /* for 405: the methods the path answers */
+	const char *content_type; /* NULL: application/json */
+	char set_cookie[64];	  /* a Set-Cookie value, or "" */
 };
 
 /* Routes req (web/api.c). Always fills rep with a status and a JSON body
  * (unless out of memory: then text is NULL and the server answers 500). */
 void web_route(const struct web_request *req, struct web_reply *rep);
+
+/* The HTML pages (web/pages.c), the stylesheet and their CSV downloads.
+ * Each fills rep with text/html (or text/css, text/csv). */
+void web_page_map(const struct web_request *req, struct web_reply *rep);
+void web_page_touchpoint(const struct web_request *req, struct web_reply *rep);
+void web_page_phase(const struct web_request *req, struct web_reply *rep);
+void web_page_channel(const struct web_request *req, struct web_reply *rep);
+void web_page_respondents(const struct web_request *req, struct web_reply *rep);
+void web_page_css(const struct web_request *req, struct web_reply *rep);
 
 /* Sets rep to status and the JSON object body (reference stolen), adding
  * the "error" member msg when msg is not NULL. */

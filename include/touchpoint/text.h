@@ -1,0 +1,70 @@
+/* touchpoint/text.h - sentiment of free-text comments (Spanish and English).
+ *
+ * A lexicon-and-rules engine after VADER (Hutto & Gilbert 2014, "VADER: A
+ * Parsimonious Rule-based Model for Sentiment Analysis of Social Media
+ * Text", ICWSM-14): every word found in a valence lexicon (-4..+4) is
+ * adjusted by the three words before it (boosters and dampeners +-0.293,
+ * negation * -0.74), by ALL-CAPS emphasis (+-0.733) when the text mixes
+ * cases, by contrast words (words before "but" / "pero" weigh 0.5, after
+ * 1.5) and by "!" / "?" emphasis; the sum x becomes compound = x /
+ * sqrt(x^2 + 15). docs/text.md describes the method, its sources and how
+ * the English engine relates to the published implementations.
+ *
+ * An engine is built once per language from lexicons embedded in the
+ * library and is then read-only: one engine may score texts from many
+ * threads at once. Scoring allocates nothing for texts of up to 256 words. */
+#ifndef TOUCHPOINT_TEXT_H
+#define TOUCHPOINT_TEXT_H
+
+#include <stddef.h>
+
+#include "touchpoint/error.h"
+
+enum tp_text_lang {
+	TP_TEXT_ES,
+	TP_TEXT_EN,
+};
+
+/* "es" or "en". */
+const char *tp_text_lang_name(enum tp_text_lang lang);
+
+/* Parses "es" or "en" into *out; returns TP_EINPUT (with a message) for
+ * anything else. */
+enum tp_status tp_text_lang_parse(const char *name, enum tp_text_lang *out, struct tp_error *err);
+
+/* The language a text is most likely written in, by a documented heuristic
+ * (not a trained detector): Spanish function words and Spanish-only
+ * characters (á é í ó ú ñ ¿ ¡) count for es, English function words for en;
+ * the larger count wins and a tie (0-0 included) gives en. This function
+ * can't fail. */
+enum tp_text_lang tp_text_lang_guess(const char *text, size_t len);
+
+struct tp_sentiment;
+
+struct tp_sentiment_scores {
+	double compound; /* -1..1 */
+	double pos, neu, neg; /* proportions of the text, summing to 1 (all 0
+				 for a text without words) */
+};
+
+/* Builds the engine for `lang` from the embedded lexicon. Returns NULL and
+ * fills err on failure (out of memory). The caller frees the engine with
+ * tp_sentiment_free(). */
+struct tp_sentiment *tp_sentiment_new(enum tp_text_lang lang, struct tp_error *err);
+
+/* Frees an engine. Accepts NULL. */
+void tp_sentiment_free(struct tp_sentiment *s);
+
+/* The engine's language. */
+enum tp_text_lang tp_sentiment_lang(const struct tp_sentiment *s);
+
+/* Scores text[0..len) (UTF-8; invalid bytes are treated as part of a word
+ * and never match the lexicon) into *out. Returns TP_OK, or TP_ENOMEM for a
+ * text of more than 256 words when memory runs out (out is then zeroed). */
+enum tp_status tp_sentiment_score(const struct tp_sentiment *s, const char *text, size_t len,
+				  struct tp_sentiment_scores *out);
+
+/* "positive" (compound >= 0.05), "negative" (<= -0.05) or "neutral". */
+const char *tp_sentiment_label(double compound);
+
+#endif

@@ -1,0 +1,920 @@
+/* text/sentiment.c - the VADER-style sentiment engine (the contract is
+ * include/touchpoint/text.h; the method and its sources are in docs/text.md).
+ *
+ * The rules follow Hutto & Gilbert (2014) as implemented by the JavaScript
+ * port on npm (vader-sentiment 1.1.3), which tests/text/check_vader.mjs
+ * runs as the reference for English; where that port and the Python
+ * original differ, docs/text.md lists the differences. Spanish uses the
+ * same rules with its own tables and three deliberate changes: lookup is
+ * case- and accent-insensitive (NFKD, marks stripped, case folded), a
+ * negation window counts once (Spanish negative concord: "no ... nada"),
+ * and inflected forms fall back to their base ("-ísimo", plural, feminine).
+ *
+ * This file does no I/O and keeps no global state: an engine is built by
+ * tp_sentiment_new() and read-only afterwards. Scoring keeps its tokens on
+ * the stack up to STACK_TOKENS words and allocates beyond that. */
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "touchpoint/text.h"
+
+/* Hutto & Gilbert (2014), section 3 and the reference implementation. */
+#define B_INCR 0.293   /* booster word */
+#define B_DECR -0.293  /* dampener word */
+#define C_INCR 0.733   /* ALL-CAPS word in mixed-case text */
+#define N_SCALAR -0.74 /* negation */
+#define EP_STEP 0.292  /* per "!", up to 4 */
+#define QM_STEP 0.18   /* per "?", for 2 or 3 */
+#define QM_MAX 0.96    /* 4 or more "?" */
+#define ALPHA 15.0     /* compound = x / sqrt(x^2 + ALPHA) */
+
+#define KEY_MAX 48       /* longest folded word looked up, in bytes */
+#define STACK_TOKENS 256 /* tokens scored without allocating */
+
+extern const unsigned char tp_embedded_lexicon_en[];
+extern const size_t tp_embedded_lexicon_en_len;
+extern const unsigned char tp_embedded_lexicon_es[];
+extern const size_t tp_embedded_lexicon_es_len;
+
+/* Tables per language ----------------------------------------------------- */
+
+struct weighted {
+	const char *word;
+	double value;
+};
+
+struct lang_rules {
+	bool spanish;          /* accent folding, Unicode case, once-only negation */
+	const char *const *negators;
+	const struct weighted *boosters; /* single words and two-word phrases */
+	const char *const *contrasts;    /* single words */
+	const struct idiom *idioms;      /* English only (VADER's list) */
+};
+
+static const char *const en_negators[] = {
+	"aint", "arent", "cannot", "cant", "couldnt", "darent", "didnt", "doesnt", "ain't",
+	"aren't", "can't", "couldn't", "daren't", "didn't", "doesn't", "dont", "hadnt", "hasnt",
+	"havent", "isnt", "mightnt", "mustnt", "neither", "don't", "hadn't", "hasn't", "haven't",
+	"isn't", "mightn't", "mustn't", "neednt", "needn't", "never", "none", "nope", "nor",
+	"not", "nothing", "nowhere", "oughtnt", "shant", "shouldnt", "uhuh", "wasnt", "werent",
+	"oughtn't", "shan't", "shouldn't", "uh-uh", "wasn't", "weren't", "without", "wont",
+	"wouldnt", "won't", "wouldn't", "rarely", "seldom", "despite", NULL};
+
+static const struct weighted en_boosters[] = {
+	{"absolutely", B_INCR}, {"amazingly", B_INCR}, {"awfully", B_INCR},
+	{"completely", B_INCR}, {"considerably", B_INCR}, {"decidedly", B_INCR},
+	{"deeply", B_INCR}, {"effing", B_INCR}, {"enormously", B_INCR}, {"entirely", B_INCR},
+	{"especially", B_INCR}, {"exceptionally", B_INCR}, {"extremely", B_INCR},
+	{"fabulously", B_INCR}, {"flipping", B_INCR}, {"flippin", B_INCR},
+	{"fricking", B_INCR}, {"frickin", B_INCR}, {"frigging", B_INCR}, {"friggin", B_INCR},
+	{"fully", B_INCR}, {"fucking", B_INCR}, {"greatly", B_INCR}, {"hella", B_INCR},
+	{"highly", B_INCR}, {"hugely", B_INCR}, {"incredibly", B_INCR}, {"intensely", B_INCR},
+	{"majorly", B_INCR}, {"more", B_INCR}, {"most", B_INCR}, {"particularly", B_INCR},
+	{"purely", B_INCR}, {"quite", B_INCR}, {"really", B_INCR}, {"remarkably", B_INCR},
+	{"so", B_INCR}, {"substantially", B_INCR}, {"thoroughly", B_INCR}, {"totally", B_INCR},
+	{"tremendously", B_INCR}, {"uber", B_INCR}, {"unbelievably", B_INCR},
+	{"unusually", B_INCR}, {"utterly", B_INCR}, {"very", B_INCR}, {"almost", B_DECR},
+	{"barely", B_DECR}, {"hardly", B_DECR}, {"just enough", B_DECR}, {"kind of", B_DECR},
+	{"kinda", B_DECR}, {"kindof", B_DECR}, {"kind-of", B_DECR}, {"less", B_DECR},
+	{"little", B_DECR}, {"marginally", B_DECR}, {"occasionally", B_DECR},
+	{"partly", B_DECR}, {"scarcely", B_DECR}, {"slightly", B_DECR}, {"somewhat", B_DECR},
+	{"sort of", B_DECR}, {"sorta", B_DECR}, {"sortof", B_DECR}, {"sort-of", B_DECR},
+	{NULL, 0}};
+
+struct idiom {
+	const char *phrase;
+	long words;
+	double value;
+};
+
+static const struct idiom en_idioms[] = {
+	{"the shit", 2, 3},        {"the bomb", 2, 3},        {"bad ass", 2, 1.5},
+	{"yeah right", 2, -2},     {"cut the mustard", 3, 2}, {"kiss of death", 3, -1.5},
+	{"hand to mouth", 3, -2},  {NULL, 0, 0}};
+
+/* The two-word entries of en_boosters. */
+static const char *const en_booster_bigrams[] = {"just enough", "kind of", "sort of", NULL};
+
+static const char *const en_contrasts[] = {NULL}; /* "but" is matched by case, below */
+
+/* "poco" negates ("poco amable" is unkind) except after "un" ("un poco
+ * lento" is somewhat slow), where it dampens; see mark_tokens(). */
+static const char *const es_negators[] = {
+	"no", "nunca", "jamas", "ni", "tampoco", "sin", "nada", "nadie", "ningun",
+	"ninguno", "ninguna", "poco", "poca", "pocos", "pocas", NULL};
+
+static const struct weighted es_boosters[] = {
+	{"muy", B_INCR}, {"super", B_INCR}, {"demasiado", B_INCR}, {"demasiada", B_INCR},
+	{"demasiados", B_INCR}, {"demasiadas", B_INCR}, {"tan", B_INCR}, {"mas", B_INCR},
+	{"bastante", B_INCR}, {"sumamente", B_INCR}, {"extremadamente", B_INCR},
+	{"totalmente", B_INCR}, {"realmente", B_INCR}, {"increiblemente", B_INCR},
+	{"absolutamente", B_INCR}, {"completamente", B_INCR}, {"especialmente", B_INCR},
+	{"altamente", B_INCR}, {"enormemente", B_INCR}, {"mega", B_INCR}, {"re", B_INCR},
+	{"requete", B_INCR}, {"tremendamente", B_INCR}, {"verdaderamente", B_INCR},
+	{"mucho", B_INCR}, {"mucha", B_INCR}, {"muchisimo", B_INCR}, {"muchisima", B_INCR},
+	{"algo", B_DECR}, {"apenas", B_DECR}, {"casi", B_DECR}, {"medio", B_DECR},
+	{"ligeramente", B_DECR}, {"levemente", B_DECR}, {"relativamente", B_DECR},
+	{"un poco", B_DECR}, {"un tanto", B_DECR}, {NULL, 0}};
+
+static const char *const es_contrasts[] = {"pero", "aunque", "sino", NULL};
+
+static const struct lang_rules rules_en = {false, en_negators, en_boosters, en_contrasts,
+					   en_idioms};
+static const struct lang_rules rules_es = {true, es_negators, es_boosters, es_contrasts,
+					   NULL};
+
+/* The word table ---------------------------------------------------------- */
+
+/* One word the engine knows: its lexicon valence and its roles. */
+struct entry {
+	const char *key; /* NULL for an empty slot */
+	size_t len;
+	bool in_lexicon;
+	bool negator;
+	bool contrast;
+	double valence;
+	double boost; /* 0 unless a booster or dampener */
+};
+
+struct tp_sentiment {
+	enum tp_text_lang lang;
+	const struct lang_rules *rules;
+	struct entry *slots;
+	size_t mask;   /* slots - 1, a power of two minus one */
+	char *arena;   /* the keys */
+	size_t arena_used, arena_size;
+};
+
+/* FNV-1a: short keys, no adversary worth a keyed hash here. */
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static const struct entry *find(const struct tp_sentiment *s, const char *key, size_t n)
+{
+	for (size_t i = hash_bytes(key, n) & s->mask;; i = (i + 1) & s->mask) {
+		const struct entry *e = &s->slots[i];
+		if (!e->key)
+			return NULL;
+		if (e->len == n && memcmp(e->key, key, n) == 0)
+			return e;
+	}
+}
+
+/* The entry for key, created when missing; NULL when out of memory. The
+ * table is sized up front (build()), so it never fills. */
+static struct entry *intern(struct tp_sentiment *s, const char *key, size_t n)
+{
+	size_t i = hash_bytes(key, n) & s->mask;
+	for (;; i = (i + 1) & s->mask) {
+		struct entry *e = &s->slots[i];
+		if (!e->key)
+			break;
+		if (e->len == n && memcmp(e->key, key, n) == 0)
+			return e;
+	}
+	if (s->arena_used + n + 1 > s->arena_size)
+		return NULL;
+	char *copy = s->arena + s->arena_used;
+	memcpy(copy, key, n);
+	copy[n] = '\0';
+	s->arena_used += n + 1;
+	s->slots[i].key = copy;
+	s->slots[i].len = n;
+	return &s->slots[i];
+}
+
+/* Folding ----------------------------------------------------------------- */
+
+/* Writes the lookup form of raw[0..n) into key (KEY_MAX bytes): lower case
+ * for English (ASCII; other letters through Unicode case folding), and for
+ * Spanish also NFKD with combining marks removed ("Atención" -> "atencion").
+ * Returns the length, or 0 when the word is too long or not valid UTF-8
+ * (such a word never matches). */
+static size_t fold(const char *raw, size_t n, bool spanish, char *key)
+{
+	size_t out = 0;
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)raw[i];
+		if (c < 0x80) {
+			if (out >= KEY_MAX)
+				return 0;
+			key[out++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+			i++;
+			continue;
+		}
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t step =
+			utf8proc_iterate((const utf8proc_uint8_t *)raw + i, (utf8proc_ssize_t)(n - i), &cp);
+		if (step <= 0)
+			return 0;
+		i += (size_t)step;
+		utf8proc_int32_t parts[8];
+		int last_class = 0;
+		utf8proc_option_t opt = UTF8PROC_CASEFOLD;
+		if (spanish)
+			opt |= UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK;
+		utf8proc_ssize_t np = utf8proc_decompose_char(cp, parts, 8, opt, &last_class);
+		if (np < 0 || np > 8)
+			return 0;
+		for (utf8proc_ssize_t k = 0; k < np; k++) {
+			utf8proc_uint8_t buf[4];
+			utf8proc_ssize_t w = utf8proc_encode_char(parts[k], buf);
+			if (out + (size_t)w > KEY_MAX)
+				return 0;
+			memcpy(key + out, buf, (size_t)w);
+			out += (size_t)w;
+		}
+	}
+	return out;
+}
+
+/* Building ---------------------------------------------------------------- */
+
+static void add_list(struct tp_sentiment *s, const char *const *words, bool negator,
+		     bool *ok)
+{
+	for (size_t i = 0; words && words[i]; i++) {
+		struct entry *e = intern(s, words[i], strlen(words[i]));
+		if (!e) {
+			*ok = false;
+			return;
+		}
+		if (negator)
+			e->negator = true;
+		else
+			e->contrast = true;
+	}
+}
+
+/* Reads "word<TAB>valence[<TAB>...]" lines (VADER's format; our Spanish
+ * file uses the first two columns only). Blank lines and lines starting
+ * with '#' are skipped. A later duplicate replaces an earlier one. */
+static bool load_lexicon(struct tp_sentiment *s, const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		const char *tab = memchr(p, '\t', (size_t)(eol - p));
+		if (tab && tab > p && *p != '#') {
+			char key[KEY_MAX];
+			size_t n = fold(p, (size_t)(tab - p), s->rules->spanish, key);
+			char *num_end = NULL;
+			double v = strtod(tab + 1, &num_end);
+			if (n > 0 && num_end != tab + 1 && isfinite(v)) {
+				struct entry *e = intern(s, key, n);
+				if (!e)
+					return false;
+				e->in_lexicon = true;
+				e->valence = v;
+			}
+		}
+		p = eol + 1;
+	}
+	return true;
+}
+
+static bool build(struct tp_sentiment *s, const char *lex, size_t lex_len)
+{
+	size_t lines = 64;
+	for (size_t i = 0; i < lex_len; i++)
+		lines += lex[i] == '\n';
+	size_t slots = 1;
+	while (slots < 2 * lines)
+		slots <<= 1;
+	s->slots = calloc(slots, sizeof *s->slots);
+	s->mask = slots - 1;
+	/* Folding may lengthen a word (NFKD), never beyond KEY_MAX + 1 each. */
+	s->arena_size = lex_len + lines * (KEY_MAX + 1) / 4 + 4096;
+	s->arena = malloc(s->arena_size);
+	if (!s->slots || !s->arena)
+		return false;
+	if (!load_lexicon(s, lex, lex_len))
+		return false;
+	bool ok = true;
+	add_list(s, s->rules->negators, true, &ok);
+	add_list(s, s->rules->contrasts, false, &ok);
+	for (size_t i = 0; ok && s->rules->boosters[i].word; i++) {
+		const char *w = s->rules->boosters[i].word;
+		struct entry *e = intern(s, w, strlen(w));
+		if (!e)
+			return false;
+		e->boost = s->rules->boosters[i].value;
+	}
+	return ok;
+}
+
+struct tp_sentiment *tp_sentiment_new(enum tp_text_lang lang, struct tp_error *err)
+{
+	struct tp_sentiment *s = calloc(1, sizeof *s);
+	if (!s)
+		goto nomem;
+	s->lang = lang;
+	s->rules = lang == TP_TEXT_ES ? &rules_es : &rules_en;
+	const char *lex = (const char *)(lang == TP_TEXT_ES ? tp_embedded_lexicon_es
+							    : tp_embedded_lexicon_en);
+	size_t lex_len = lang == TP_TEXT_ES ? tp_embedded_lexicon_es_len : tp_embedded_lexicon_en_len;
+	if (!build(s, lex, lex_len))
+		goto nomem;
+	return s;
+nomem:
+	tp_sentiment_free(s);
+	tp_error_set(err, TP_ENOMEM, "out of memory building the %s sentiment lexicon",
+		     tp_text_lang_name(lang));
+	return NULL;
+}
+
+void tp_sentiment_free(struct tp_sentiment *s)
+{
+	if (!s)
+		return;
+	free(s->slots);
+	free(s->arena);
+	free(s);
+}
+
+enum tp_text_lang tp_sentiment_lang(const struct tp_sentiment *s)
+{
+	return s->lang;
+}
+
+const char *tp_sentiment_label(double compound)
+{
+	if (compound >= 0.05)
+		return "positive";
+	if (compound <= -0.05)
+		return "negative";
+	return "neutral";
+}
+
+/* Tokens ------------------------------------------------------------------ */
+
+struct token {
+	const char *raw; /* into the text, punctuation stripped as VADER does */
+	size_t raw_len;
+	char key[KEY_MAX];
+	size_t key_len;
+	const struct entry *e; /* NULL when the word is unknown */
+	double valence;        /* lexicon valence, with the -ísimo boost */
+	bool in_lexicon;
+	bool upper;    /* ALL CAPS */
+	bool negator;  /* in context ("sin embargo", "un poco" are not) */
+	bool clause_end; /* Spanish: written with , ; : . ! or ? after it */
+	double boost;  /* in context */
+};
+
+static bool is_space_cp(utf8proc_int32_t c)
+{
+	return c == ' ' || (c >= 0x09 && c <= 0x0d) || c == 0xa0 || c == 0x1680 ||
+	       (c >= 0x2000 && c <= 0x200a) || c == 0x2028 || c == 0x2029 || c == 0x202f ||
+	       c == 0x205f || c == 0x3000 || c == 0xfeff;
+}
+
+/* Length of the whitespace character at t[i..n), or 0 if none. */
+static size_t space_at(const char *t, size_t i, size_t n)
+{
+	unsigned char c = (unsigned char)t[i];
+	if (c < 0x80)
+		return c == ' ' || (c >= 0x09 && c <= 0x0d);
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t step =
+		utf8proc_iterate((const utf8proc_uint8_t *)t + i, (utf8proc_ssize_t)(n - i), &cp);
+	return step > 0 && is_space_cp(cp) ? (size_t)step : 0;
+}
+
+static bool is_ascii_punct(unsigned char c)
+{
+	return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') ||
+	       (c >= '{' && c <= '~');
+}
+
+/* Spanish (and typographic) marks that also surround words. */
+static size_t extra_punct_len(const char *t, size_t n)
+{
+	static const char *const marks[] = {"¿", "¡", "«", "»", "“", "”", "‘", "’", "…", NULL};
+	/* Every mark starts with byte 0xc2 or 0xe2: most words leave here. */
+	if (n < 2 || ((unsigned char)t[0] != 0xc2 && (unsigned char)t[0] != 0xe2))
+		return 0;
+	for (size_t k = 0; marks[k]; k++) {
+		size_t m = strlen(marks[k]);
+		if (m <= n && memcmp(t, marks[k], m) == 0)
+			return m;
+	}
+	return 0;
+}
+
+/* VADER's punctuation runs that may be stripped from either end of a word. */
+static bool in_punc_list(const char *p, size_t n)
+{
+	static const char *const list[] = {".", "!", "?", ",", ";", ":", "-", "'", "\"",
+					   "!!", "!!!", "??", "???", "?!?", "!?!", "?!?!", "!?!?",
+					   NULL};
+	for (size_t k = 0; list[k]; k++)
+		if (strlen(list[k]) == n && memcmp(list[k], p, n) == 0)
+			return true;
+	return false;
+}
+
+static size_t count_chars(const char *s, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
+}
+
+/* English, as VADER: a word loses a leading or a trailing run of
+ * punctuation when that run is one of VADER's list and what remains has no
+ * punctuation and more than one character ("good!" -> "good"; ":)" and
+ * "'good'" stay). */
+static void strip_en(const char **w, size_t *n)
+{
+	const char *s = *w;
+	size_t lead = 0, trail = 0;
+	while (lead < *n && is_ascii_punct((unsigned char)s[lead]))
+		lead++;
+	if (lead == *n)
+		return;
+	while (trail < *n && is_ascii_punct((unsigned char)s[*n - 1 - trail]))
+		trail++;
+	for (size_t i = lead; i < *n - trail; i++)
+		if (is_ascii_punct((unsigned char)s[i]))
+			return;
+	if ((lead > 0) == (trail > 0))
+		return;
+	if (lead > 0 && in_punc_list(s, lead) && count_chars(s + lead, *n - lead) > 1) {
+		*w = s + lead;
+		*n -= lead;
+	} else if (trail > 0 && in_punc_list(s + *n - trail, trail) &&
+		   count_chars(s, *n - trail) > 1) {
+		*n -= trail;
+	}
+}
+
+/* Spanish: every leading and trailing punctuation mark goes ("¿Qué?"). */
+static void strip_es(const char **w, size_t *n)
+{
+	for (;;) {
+		size_t m = *n > 0 && is_ascii_punct((unsigned char)(*w)[0]) ? 1
+									 : extra_punct_len(*w, *n);
+		if (m == 0 || m >= *n)
+			break;
+		*w += m;
+		*n -= m;
+	}
+	for (bool again = true; again && *n > 1;) {
+		again = false;
+		if (is_ascii_punct((unsigned char)(*w)[*n - 1])) {
+			(*n)--;
+			again = true;
+			continue;
+		}
+		for (size_t m = 2; m <= 3 && m < *n; m++) {
+			if (extra_punct_len(*w + *n - m, m) == m) {
+				*n -= m;
+				again = true;
+				break;
+			}
+		}
+	}
+}
+
+/* Python's str.isupper() over the letters: at least one upper-case letter
+ * and no lower-case one. English looks at ASCII letters only, as VADER. */
+static bool is_upper(const char *w, size_t n, bool unicode)
+{
+	bool any = false;
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)w[i];
+		if (c < 0x80 || !unicode) {
+			if (c >= 'a' && c <= 'z')
+				return false;
+			any |= c >= 'A' && c <= 'Z';
+			i++;
+			continue;
+		}
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t step =
+			utf8proc_iterate((const utf8proc_uint8_t *)w + i, (utf8proc_ssize_t)(n - i), &cp);
+		if (step <= 0)
+			return false;
+		i += (size_t)step;
+		utf8proc_category_t cat = utf8proc_category(cp);
+		if (cat == UTF8PROC_CATEGORY_LL)
+			return false;
+		any |= cat == UTF8PROC_CATEGORY_LU;
+	}
+	return any;
+}
+
+static bool ends_with(const char *k, size_t n, const char *suffix)
+{
+	size_t m = strlen(suffix);
+	return n >= m && memcmp(k + n - m, suffix, m) == 0;
+}
+
+/* Looks up key with `tail` replacing its last `cut` bytes. */
+static const struct entry *find_variant(const struct tp_sentiment *s, const char *key,
+					size_t n, size_t cut, const char *tail)
+{
+	char buf[KEY_MAX + 8];
+	size_t m = strlen(tail);
+	if (cut > n || n - cut + m > sizeof buf)
+		return NULL;
+	memcpy(buf, key, n - cut);
+	memcpy(buf + n - cut, tail, m);
+	const struct entry *e = find(s, buf, n - cut + m);
+	return e && e->in_lexicon ? e : NULL;
+}
+
+/* Spanish forms not in the lexicon: the absolute superlative ("buenísimo"
+ * -> "bueno", boosted like "muy bueno"), then plural and feminine forms
+ * ("lentas" -> "lenta" -> "lento"). Fills t->e/valence/in_lexicon. */
+static void lookup_es_variant(const struct tp_sentiment *s, struct token *t)
+{
+	static const char *const sup[] = {"isimos", "isimas", "isimo", "isima", NULL};
+	const char *k = t->key;
+	size_t n = t->key_len;
+	for (size_t i = 0; sup[i]; i++) {
+		if (!ends_with(k, n, sup[i]))
+			continue;
+		size_t cut = strlen(sup[i]);
+		static const char *const tails[] = {"o", "e", "", "a", NULL};
+		const struct entry *e = NULL;
+		if (ends_with(k, n - cut, "qu"))
+			e = find_variant(s, k, n, cut + 2, "co"); /* riquísimo */
+		else if (ends_with(k, n - cut, "gu"))
+			e = find_variant(s, k, n, cut + 1, "o"); /* larguísimo */
+		else if (ends_with(k, n - cut, "bil"))
+			e = find_variant(s, k, n, cut + 2, "le"); /* amabilísimo */
+		for (size_t j = 0; !e && tails[j]; j++)
+			e = find_variant(s, k, n, cut, tails[j]);
+		if (e) {
+			t->in_lexicon = true;
+			t->valence = e->valence + (e->valence < 0 ? -B_INCR : B_INCR);
+		}
+		return;
+	}
+	const struct entry *e = NULL;
+	if (ends_with(k, n, "es"))
+		e = find_variant(s, k, n, 2, "");
+	if (!e && ends_with(k, n, "s")) {
+		e = find_variant(s, k, n, 1, "");
+		if (!e && ends_with(k, n, "as"))
+			e = find_variant(s, k, n, 2, "o");
+	}
+	if (!e && ends_with(k, n, "a"))
+		e = find_variant(s, k, n, 1, "o");
+	if (e) {
+		t->in_lexicon = true;
+		t->valence = e->valence;
+	}
+}
+
+/* Is the token's folded form (key_is) or its text (raw_is) the literal w? */
+#define key_is(t, w) ((t)->key_len == sizeof(w) - 1 && memcmp((t)->key, w, sizeof(w) - 1) == 0)
+#define raw_is(t, w) ((t)->raw_len == sizeof(w) - 1 && memcmp((t)->raw, w, sizeof(w) - 1) == 0)
+
+static bool has_nt(const char *w, size_t n)
+{
+	for (size_t i = 0; i + 3 <= n; i++)
+		if (w[i] == 'n' && w[i + 1] == '\'' && w[i + 2] == 't')
+			return true;
+	return false;
+}
+
+/* Fills a token's lookups from its raw text. */
+static void describe(const struct tp_sentiment *s, struct token *t)
+{
+	bool es = s->rules->spanish;
+	t->key_len = fold(t->raw, t->raw_len, es, t->key);
+	t->e = t->key_len ? find(s, t->key, t->key_len) : NULL;
+	t->upper = is_upper(t->raw, t->raw_len, es);
+	t->in_lexicon = t->e && t->e->in_lexicon;
+	t->valence = t->in_lexicon ? t->e->valence : 0.0;
+	t->boost = t->e ? t->e->boost : 0.0;
+	if (es) {
+		t->negator = t->e && t->e->negator;
+		if (!t->e || (!t->in_lexicon && !t->negator && t->boost == 0.0))
+			lookup_es_variant(s, t);
+	} else {
+		/* VADER compares negations as written ("NOT" does not negate),
+		 * and any word containing "n't" negates. */
+		bool as_written = t->key_len == t->raw_len && memcmp(t->key, t->raw, t->raw_len) == 0;
+		t->negator = (as_written && t->e && t->e->negator) ||
+			     has_nt(t->raw, t->raw_len);
+	}
+}
+
+/* Context rules over whole phrases, Spanish only. */
+static void mark_tokens(struct token *t, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (key_is(&t[i], "sin") && key_is(&t[i + 1], "embargo"))
+			t[i].negator = false;
+		if (key_is(&t[i], "un") && (key_is(&t[i + 1], "poco") || key_is(&t[i + 1], "poca"))) {
+			t[i + 1].negator = false;
+			t[i + 1].boost = B_DECR;
+		}
+	}
+}
+
+/* Splits text into words: whitespace-separated, one-character words
+ * dropped (VADER), punctuation stripped per language. Returns the count,
+ * writing at most cap tokens (the count may exceed cap: call again). */
+static size_t tokenize(const struct tp_sentiment *s, const char *text, size_t len,
+		       struct token *out, size_t cap)
+{
+	size_t count = 0, i = 0;
+	while (i < len) {
+		size_t sp = space_at(text, i, len);
+		if (sp) {
+			i += sp;
+			continue;
+		}
+		size_t start = i;
+		while (i < len && !space_at(text, i, len))
+			i++;
+		const char *w = text + start;
+		size_t n = i - start;
+		if (count_chars(w, n) <= 1)
+			continue;
+		bool clause_end = strchr(",;:.!?", text[i - 1]) != NULL;
+		if (s->rules->spanish)
+			strip_es(&w, &n);
+		else
+			strip_en(&w, &n);
+		if (s->rules->spanish && count_chars(w, n) <= 1)
+			continue;
+		if (count < cap) {
+			out[count].raw = w;
+			out[count].raw_len = n;
+			out[count].clause_end = clause_end;
+			describe(s, &out[count]);
+		}
+		count++;
+	}
+	return count;
+}
+
+/* Scoring ----------------------------------------------------------------- */
+
+/* Does t[from..from+k) read as the space-separated phrase? English compares
+ * the words as written (VADER), Spanish their folded forms. */
+static bool phrase_at(const struct token *t, size_t n, long from, const char *phrase,
+		      bool spanish)
+{
+	const char *p = phrase;
+	for (long i = from;; i++) {
+		const char *sp = strchr(p, ' ');
+		size_t m = sp ? (size_t)(sp - p) : strlen(p);
+		if (i < 0 || (size_t)i >= n)
+			return false;
+		const char *w = spanish ? t[i].key : t[i].raw;
+		size_t wl = spanish ? t[i].key_len : t[i].raw_len;
+		if (wl != m || memcmp(w, p, m) != 0)
+			return false;
+		if (!sp)
+			return true;
+		p = sp + 1;
+	}
+}
+
+/* A booster or dampener before a word of valence v (VADER's scalar_inc_dec). */
+static double scalar(const struct token *b, double v, bool cap_diff)
+{
+	if (b->boost == 0.0)
+		return 0.0;
+	double sc = v < 0 ? -b->boost : b->boost;
+	if (cap_diff && b->upper)
+		sc += v > 0 ? C_INCR : -C_INCR;
+	return sc;
+}
+
+/* English: "never so good" and negation of the word d places back
+ * (VADER's never_check). */
+static double never_en(const struct token *t, size_t i, size_t d, double v)
+{
+	if (d == 0)
+		return t[i - 1].negator ? v * N_SCALAR : v;
+	if (d == 1) {
+		if (raw_is(&t[i - 2], "never") && (raw_is(&t[i - 1], "so") || raw_is(&t[i - 1], "this")))
+			return v * 1.5;
+		return t[i - 2].negator ? v * N_SCALAR : v;
+	}
+	if ((raw_is(&t[i - 3], "never") && (raw_is(&t[i - 2], "so") || raw_is(&t[i - 2], "this"))) ||
+	    raw_is(&t[i - 1], "so") || raw_is(&t[i - 1], "this"))
+		return v * 1.25;
+	return t[i - 3].negator ? v * N_SCALAR : v;
+}
+
+/* English idioms around word i and the "kind of" dampener (VADER's
+ * idioms_check), applied once the three words before i are known. */
+static double idioms_en(const struct token *t, size_t n, size_t i, double v)
+{
+	const struct idiom *id = en_idioms;
+	long li = (long)i;
+	/* VADER's order: "w-1 w", "w-2 w-1 w", "w-2 w-1", "w-3 w-2 w-1", "w-3 w-2". */
+	const long starts[5][2] = {{li - 1, 2}, {li - 2, 3}, {li - 2, 2}, {li - 3, 3}, {li - 3, 2}};
+	bool done = false;
+	for (int k = 0; k < 5 && !done; k++) {
+		for (size_t j = 0; id[j].phrase; j++) {
+			if (id[j].words == starts[k][1] &&
+			    phrase_at(t, n, starts[k][0], id[j].phrase, false)) {
+				v = id[j].value;
+				done = true;
+				break;
+			}
+		}
+	}
+	for (size_t j = 0; id[j].phrase; j++)
+		if (id[j].words == 2 && n - 1 > i && phrase_at(t, n, li, id[j].phrase, false))
+			v = id[j].value;
+	for (size_t j = 0; id[j].phrase; j++)
+		if (id[j].words == 3 && n - 1 > i + 1 && phrase_at(t, n, li, id[j].phrase, false))
+			v = id[j].value;
+	for (size_t j = 0; en_booster_bigrams[j]; j++)
+		if (phrase_at(t, n, li - 3, en_booster_bigrams[j], false) ||
+		    phrase_at(t, n, li - 2, en_booster_bigrams[j], false))
+			return v + B_DECR;
+	return v;
+}
+
+/* English: "least" before a word negates it, except "at least" and "very
+ * least" (VADER's least_check). */
+static double least_en(const struct token *t, size_t i, double v)
+{
+	if (i > 0 && key_is(&t[i - 1], "least") && !t[i - 1].in_lexicon) {
+		if (i > 1 && (key_is(&t[i - 2], "at") || key_is(&t[i - 2], "very")))
+			return v;
+		return v * N_SCALAR;
+	}
+	return v;
+}
+
+/* The valence of word i in its context (VADER's sentiment_valence). */
+static double valence_at(const struct tp_sentiment *s, const struct token *t, size_t n,
+			 size_t i, bool cap_diff)
+{
+	bool es = s->rules->spanish;
+	if (!t[i].in_lexicon)
+		return 0.0;
+	double v = t[i].valence;
+	if (t[i].upper && cap_diff)
+		v += v > 0 ? C_INCR : -C_INCR;
+	bool negated = false;
+	for (size_t d = 0; d < 3; d++) {
+		/* Spanish: modifiers do not reach across a clause ("no me gustó
+		 * nada, pésimo"). */
+		if (es && i > d && t[i - d - 1].clause_end)
+			break;
+		if (i <= d || t[i - d - 1].in_lexicon)
+			continue;
+		double sc = scalar(&t[i - d - 1], v, cap_diff);
+		if (d == 1)
+			sc *= 0.95;
+		else if (d == 2)
+			sc *= 0.9;
+		v += sc;
+		if (!es) {
+			v = never_en(t, i, d, v);
+			if (d == 2)
+				v = idioms_en(t, n, i, v);
+		} else if (t[i - d - 1].negator && !negated) {
+			v *= N_SCALAR;
+			negated = true;
+		}
+	}
+	return es ? v : least_en(t, i, v);
+}
+
+/* Index of the first contrast word, or -1: "but" (else "BUT") as VADER;
+ * Spanish "pero", "aunque", "sino", "sin embargo" in any case. */
+static long contrast_at(const struct tp_sentiment *s, const struct token *t, size_t n)
+{
+	if (!s->rules->spanish) {
+		for (size_t i = 0; i < n; i++)
+			if (raw_is(&t[i], "but"))
+				return (long)i;
+		for (size_t i = 0; i < n; i++)
+			if (raw_is(&t[i], "BUT"))
+				return (long)i;
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].e && t[i].e->contrast)
+			return (long)i;
+		if (i + 1 < n && key_is(&t[i], "sin") && key_is(&t[i + 1], "embargo"))
+			return (long)i + 1;
+	}
+	return -1;
+}
+
+static size_t count_byte(const char *text, size_t len, char c)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < len; i++)
+		k += text[i] == c;
+	return k;
+}
+
+/* "!" adds 0.292 each up to 4; "?" adds 0.18 each for 2 or 3, 0.96 for more. */
+static double punctuation_emphasis(const char *text, size_t len)
+{
+	size_t ep = count_byte(text, len, '!');
+	size_t qm = count_byte(text, len, '?');
+	double amp = (double)(ep > 4 ? 4 : ep) * EP_STEP;
+	if (qm > 1)
+		amp += qm <= 3 ? (double)qm * QM_STEP : QM_MAX;
+	return amp;
+}
+
+static void score_tokens(const struct tp_sentiment *s, struct token *t, size_t n,
+			 const char *text, size_t len, double *sent,
+			 struct tp_sentiment_scores *out)
+{
+	size_t upper = 0;
+	for (size_t i = 0; i < n; i++)
+		upper += t[i].upper;
+	bool cap_diff = upper > 0 && upper < n;
+	if (s->rules->spanish)
+		mark_tokens(t, n);
+	for (size_t i = 0; i < n; i++) {
+		bool kind_of = !s->rules->spanish && i + 1 < n && key_is(&t[i], "kind") &&
+			       key_is(&t[i + 1], "of");
+		sent[i] = kind_of || t[i].boost != 0.0 ? 0.0 : valence_at(s, t, n, i, cap_diff);
+	}
+	long c = contrast_at(s, t, n);
+	if (c >= 0)
+		for (size_t i = 0; i < n; i++)
+			sent[i] *= (long)i < c ? 0.5 : (long)i > c ? 1.5 : 1.0;
+
+	double sum = 0.0, pos = 0.0, neg = 0.0, neu = 0.0;
+	for (size_t i = 0; i < n; i++) {
+		sum += sent[i];
+		if (sent[i] > 0)
+			pos += sent[i] + 1; /* +1: a sentiment word also counts as a word */
+		else if (sent[i] < 0)
+			neg += sent[i] - 1;
+		else
+			neu += 1;
+	}
+	double amp = punctuation_emphasis(text, len);
+	if (sum > 0)
+		sum += amp;
+	else if (sum < 0)
+		sum -= amp;
+	double compound = sum / sqrt(sum * sum + ALPHA);
+	out->compound = compound < -1 ? -1 : compound > 1 ? 1 : compound;
+	if (pos > fabs(neg))
+		pos += amp;
+	else if (pos < fabs(neg))
+		neg -= amp;
+	double total = pos + fabs(neg) + neu;
+	out->pos = fabs(pos / total);
+	out->neg = fabs(neg / total);
+	out->neu = fabs(neu / total);
+}
+
+enum tp_status tp_sentiment_score(const struct tp_sentiment *s, const char *text, size_t len,
+				  struct tp_sentiment_scores *out)
+{
+	struct token stack_tokens[STACK_TOKENS];
+	double stack_sent[STACK_TOKENS];
+	struct token *t = stack_tokens;
+	double *sent = stack_sent;
+	enum tp_status rc = TP_OK;
+
+	memset(out, 0, sizeof *out);
+	size_t n = tokenize(s, text, len, t, STACK_TOKENS);
+	if (n > STACK_TOKENS) {
+		t = malloc(n * sizeof *t);
+		sent = malloc(n * sizeof *sent);
+		if (!t || !sent) {
+			rc = TP_ENOMEM;
+			goto out;
+		}
+		tokenize(s, text, len, t, n);
+	}
+	if (n > 0)
+		score_tokens(s, t, n, text, len, sent, out);
+out:
+	if (t != stack_tokens)
+		free(t);
+	if (sent != stack_sent)
+		free(sent);
+	return rc;
+}

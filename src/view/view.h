@@ -1,0 +1,160 @@
+/* view/view.h - HTML, SVG and CSV rendering for the server's pages
+ * (internal).
+ *
+ * Pure functions from data to a growing buffer: nothing here reads the
+ * store, the network or the clock. html.c holds the buffer, the one
+ * escaping function every user-supplied string goes through, number and
+ * date formatting per language and the page frame; i18n.c the strings of
+ * each language; svg.c the charts. */
+#ifndef TP_VIEW_VIEW_H
+#define TP_VIEW_VIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* --- the buffer --- */
+
+/* A growing NUL-terminated string. After an allocation failure `failed`
+ * is set and further appends do nothing. */
+struct tp_buf {
+	char *data;
+	size_t len, cap;
+	bool failed;
+};
+
+void tp_buf_init(struct tp_buf *b);
+void tp_buf_free(struct tp_buf *b);
+void tp_buf_add(struct tp_buf *b, const char *s, size_t n);
+void tp_buf_puts(struct tp_buf *b, const char *s);
+void tp_buf_printf(struct tp_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Returns the text (the caller frees it) and resets b; NULL after a
+ * failure (b is then freed). */
+char *tp_buf_take(struct tp_buf *b);
+
+/* --- escaping --- */
+
+/* Appends s with & < > " ' written as entities, safe both as element text
+ * and inside a double- or single-quoted attribute. NULL appends nothing. */
+void tp_html_escape(struct tp_buf *b, const char *s);
+
+/* Appends s percent-encoded for a URL query value (RFC 3986 unreserved
+ * characters kept). */
+void tp_url_escape(struct tp_buf *b, const char *s);
+
+/* Appends s as one CSV field (RFC 4180: quoted when it holds a comma,
+ * quote, CR or LF; quotes doubled). A field starting with = + - @ is
+ * prefixed with ' so spreadsheets do not run it as a formula. */
+void tp_csv_field(struct tp_buf *b, const char *s);
+
+/* --- languages --- */
+
+enum tp_lang { TP_LANG_EN = 0, TP_LANG_ES = 1 };
+
+/* "en", "es". */
+const char *tp_lang_code(enum tp_lang lang);
+/* Parses "en"/"es" (case-insensitive); false for anything else. */
+bool tp_lang_parse(const char *s, enum tp_lang *out);
+/* The language an Accept-Language header prefers among ours (the highest
+ * q; the first on ties); English when it names neither or is NULL. */
+enum tp_lang tp_lang_from_accept(const char *header);
+
+/* Formats v with `decimals` decimals, grouping thousands: "1,234.5" in
+ * English, "1.234,5" in Spanish; "-" is the minus sign. Returns buf. */
+const char *tp_fmt_number(char *buf, size_t size, double v, int decimals, enum tp_lang lang);
+/* A UTC date: "2026-01-31" in English, "31/01/2026" in Spanish. */
+const char *tp_fmt_date(char *buf, size_t size, int64_t t, enum tp_lang lang);
+/* A month key "2026-01" as "Jan 2026" / "ene 2026" (the key itself when
+ * it is not one). */
+const char *tp_fmt_month(char *buf, size_t size, const char *key, enum tp_lang lang);
+
+/* --- strings (i18n.c) --- */
+
+enum tp_msg {
+	TP_MSG_TITLE,
+	TP_MSG_JOURNEY_MAP,
+	TP_MSG_PHASE,
+	TP_MSG_CHANNEL,
+	TP_MSG_TOUCHPOINT,
+	TP_MSG_OWNER,
+	TP_MSG_PROBLEM,
+	TP_MSG_GOAL,
+	TP_MSG_MOOD,
+	TP_MSG_INDICATOR,
+	TP_MSG_FROM,
+	TP_MSG_TO,
+	TP_MSG_FILTER,
+	TP_MSG_WHERE_HINT,
+	TP_MSG_APPLY,
+	TP_MSG_NO_DATA,
+	TP_MSG_VALUE,
+	TP_MSG_N,
+	TP_MSG_CI,
+	TP_MSG_TREND,
+	TP_MSG_UP,
+	TP_MSG_DOWN,
+	TP_MSG_DISTRIBUTION,
+	TP_MSG_OVER_TIME,
+	TP_MSG_MONTH,
+	TP_MSG_BY_SEGMENT,
+	TP_MSG_SEGMENT,
+	TP_MSG_COMMENTS,
+	TP_MSG_ALL,
+	TP_MSG_PROMOTERS,
+	TP_MSG_PASSIVES,
+	TP_MSG_DETRACTORS,
+	TP_MSG_LANGUAGE,
+	TP_MSG_DATE,
+	TP_MSG_SCORE,
+	TP_MSG_PREVIOUS,
+	TP_MSG_NEXT,
+	TP_MSG_PAGE,
+	TP_MSG_OF,
+	TP_MSG_NO_COMMENTS,
+	TP_MSG_CSV,
+	TP_MSG_RESPONDENTS,
+	TP_MSG_CUSTOMERS,
+	TP_MSG_EMPLOYEES,
+	TP_MSG_LEADERS,
+	TP_MSG_RESPONSES,
+	TP_MSG_HIDDEN,
+	TP_MSG_LEADERS_NOTE,
+	TP_MSG_NOT_FOUND,
+	TP_MSG_BAD_REQUEST,
+	TP_MSG_ERROR,
+	TP_MSG_SMALL,
+	TP_MSG_COUNT
+};
+
+/* The string for msg in lang (never NULL). */
+const char *tp_msg(enum tp_lang lang, enum tp_msg msg);
+
+/* --- the page frame --- */
+
+/* Opens a page: doctype, <html lang>, <title>, the stylesheet link, the
+ * header with the language switch (links to `self_url` with lang=..,
+ * self_url already escaped for an attribute, ending in ? or &), <main>. */
+void tp_html_begin(struct tp_buf *b, enum tp_lang lang, const char *title, const char *self_url);
+/* Closes <main>, <body>, <html>. */
+void tp_html_end(struct tp_buf *b);
+
+/* --- charts (svg.c) --- */
+
+/* A bar chart of counts[0..n-1] labelled low, low+1, ... (a histogram of
+ * a score scale). */
+void tp_svg_histogram(struct tp_buf *b, const int64_t *counts, size_t n, int low);
+
+struct tp_svg_point {
+	const char *label;
+	bool has_value, has_ci;
+	double value, lo, hi;
+};
+/* A line of points[i].value over i with the band [lo, hi] behind it, on
+ * the vertical scale [ymin, ymax]. */
+void tp_svg_line_band(struct tp_buf *b, const struct tp_svg_point *points, size_t n, double ymin,
+		      double ymax, enum tp_lang lang);
+/* Horizontal bars with interval whiskers, one per point, on [xmin, xmax]. */
+void tp_svg_bars(struct tp_buf *b, const struct tp_svg_point *points, size_t n, double xmin,
+		 double xmax, enum tp_lang lang);
+
+#endif
