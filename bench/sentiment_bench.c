@@ -13,18 +13,30 @@
 
 #include "touchpoint/text.h"
 
-static const char *const es_parts[] = {
-	"El servicio fue muy bueno", "la espera fue demasiado larga", "pero el personal amable",
-	"no me gustó nada la app", "entrega rapidísima", "precio caro para lo que es",
-	"la tienda estaba limpia y ordenada", "nunca respondieron mis correos",
-	"todo perfecto, gracias", "un poco lento el pago", "sin embargo lo recomiendo",
-	"la atención fue pésima"};
-static const char *const en_parts[] = {
-	"The service was very good", "the wait was way too long", "but the staff were kind",
-	"I did not like the app at all", "super fast delivery", "too expensive for what it is",
-	"the store was clean and tidy", "they never answered my emails",
-	"everything was perfect, thanks", "checkout was kind of slow", "still I recommend it",
-	"the support was terrible"};
+static const char *const es_parts[] = {"El servicio fue muy bueno",
+				       "la espera fue demasiado larga",
+				       "pero el personal amable",
+				       "no me gustó nada la app",
+				       "entrega rapidísima",
+				       "precio caro para lo que es",
+				       "la tienda estaba limpia y ordenada",
+				       "nunca respondieron mis correos",
+				       "todo perfecto, gracias",
+				       "un poco lento el pago",
+				       "sin embargo lo recomiendo",
+				       "la atención fue pésima"};
+static const char *const en_parts[] = {"The service was very good",
+				       "the wait was way too long",
+				       "but the staff were kind",
+				       "I did not like the app at all",
+				       "super fast delivery",
+				       "too expensive for what it is",
+				       "the store was clean and tidy",
+				       "they never answered my emails",
+				       "everything was perfect, thanks",
+				       "checkout was kind of slow",
+				       "still I recommend it",
+				       "the support was terrible"};
 
 static double now(void)
 {

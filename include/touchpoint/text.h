@@ -42,7 +42,7 @@ enum tp_text_lang tp_text_lang_guess(const char *text, size_t len);
 struct tp_sentiment;
 
 struct tp_sentiment_scores {
-	double compound; /* -1..1 */
+	double compound;      /* -1..1 */
 	double pos, neu, neg; /* proportions of the text, summing to 1 (all 0
 				 for a text without words) */
 };

@@ -9,18 +9,20 @@
 #include "touchpoint/text.h"
 
 static const char help[] =
-	"Usage: touchpoint sentiment [--lang es|en|auto]\n"
-	"\n"
-	"Reads one text per line on standard input and writes one JSON object per\n"
-	"line on standard output:\n"
-	"  {\"lang\":\"es\",\"compound\":-0.6249,\"label\":\"negative\",\"pos\":0,\"neu\":0.5,\"neg\":0.5}\n"
-	"compound runs from -1 to 1 (label positive at >= 0.05, negative at <= -0.05);\n"
-	"pos, neu and neg are the shares of the text. The engine is VADER's method\n"
-	"with an English and a Spanish lexicon (docs/text.md).\n"
-	"\n"
-	"  --lang L   es (default), en, or auto: a per-line guess from Spanish and\n"
-	"             English function words and Spanish accents (a heuristic, not\n"
-	"             a trained detector)\n";
+    "Usage: touchpoint sentiment [--lang es|en|auto]\n"
+    "\n"
+    "Reads one text per line on standard input and writes one JSON object per\n"
+    "line on standard output:\n"
+    "  "
+    "{\"lang\":\"es\",\"compound\":-0.6249,\"label\":\"negative\",\"pos\":0,\"neu\":0.5,\"neg\":0."
+    "5}\n"
+    "compound runs from -1 to 1 (label positive at >= 0.05, negative at <= -0.05);\n"
+    "pos, neu and neg are the shares of the text. The engine is VADER's method\n"
+    "with an English and a Spanish lexicon (docs/text.md).\n"
+    "\n"
+    "  --lang L   es (default), en, or auto: a per-line guess from Spanish and\n"
+    "             English function words and Spanish accents (a heuristic, not\n"
+    "             a trained detector)\n";
 
 /* Writes x with `digits` decimals, never as "-0.000". */
 static void print_num(FILE *out, double x, int digits)
@@ -45,9 +47,9 @@ static void print_scores(FILE *out, enum tp_text_lang lang, const struct tp_sent
 static int parse_args(int argc, char **argv, const char **lang)
 {
 	static const struct option opts[] = {
-		{"lang", required_argument, NULL, 'l'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"lang", required_argument, NULL, 'l'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 	optind = 1;
@@ -58,7 +60,8 @@ static int parse_args(int argc, char **argv, const char **lang)
 			return -1;
 		}
 		if (c != 'l')
-			return cli_usage("sentiment", "unknown option, or option without its value: %s",
+			return cli_usage("sentiment",
+					 "unknown option, or option without its value: %s",
 					 argv[optind - 1]);
 		*lang = optarg;
 	}

@@ -28,13 +28,13 @@ enum tp_status tp_text_lang_parse(const char *name, enum tp_text_lang *out, stru
 }
 
 static const char *const es_words[] = {
-	"de", "la", "que", "el", "en", "los", "se", "del", "las", "por", "un", "una", "para",
-	"con", "no", "es", "muy", "pero", "fue", "me", "mi", "lo", "al", "le", "su", "y",
-	"nos", "esta", "este", "todo", "nada", "bien", "mal", "son", "hay", "sin", NULL};
+    "de",  "la",   "que",  "el",   "en",   "los",  "se",  "del", "las", "por", "un", "una", "para",
+    "con", "no",   "es",   "muy",  "pero", "fue",  "me",  "mi",	 "lo",	"al",  "le", "su",  "y",
+    "nos", "esta", "este", "todo", "nada", "bien", "mal", "son", "hay", "sin", NULL};
 static const char *const en_words[] = {
-	"the", "and", "to", "of", "is", "it", "was", "i", "you", "my", "very", "not", "but",
-	"for", "this", "that", "with", "they", "have", "are", "we", "were", "be", "at", "so",
-	"on", "had", "no", "good", "bad", NULL};
+    "the", "and", "to",	 "of",	 "is",	 "it",	 "was",	 "i",	 "you", "my", "very",
+    "not", "but", "for", "this", "that", "with", "they", "have", "are", "we", "were",
+    "be",  "at",  "so",	 "on",	 "had",	 "no",	 "good", "bad",	 NULL};
 
 static bool in_list(const char *const *list, const char *w, size_t n)
 {

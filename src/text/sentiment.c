@@ -5,10 +5,11 @@
  * port on npm (vader-sentiment 1.1.3), which tests/text/check_vader.mjs
  * runs as the reference for English; where that port and the Python
  * original differ, docs/text.md lists the differences. Spanish uses the
- * same rules with its own tables and three deliberate changes: lookup is
- * case- and accent-insensitive (NFKD, marks stripped, case folded), a
- * negation window counts once (Spanish negative concord: "no ... nada"),
- * and inflected forms fall back to their base ("-ísimo", plural, feminine).
+ * same rules with its own tables (sentiment_tables.c) and four deliberate
+ * changes: lookup is case- and accent-insensitive (NFKD, marks stripped,
+ * case folded); a negation window counts once (Spanish negative concord:
+ * "no ... nada"); modifiers do not reach across , ; : . ! ?; and inflected
+ * forms fall back to their base ("-ísimo", plural, feminine).
  *
  * This file does no I/O and keeps no global state: an engine is built by
  * tp_sentiment_new() and read-only afterwards. Scoring keeps its tokens on
@@ -21,112 +22,16 @@
 
 #include <utf8proc.h>
 
+#include "text/sentiment_tables.h"
 #include "touchpoint/text.h"
 
-/* Hutto & Gilbert (2014), section 3 and the reference implementation. */
-#define B_INCR 0.293   /* booster word */
-#define B_DECR -0.293  /* dampener word */
-#define C_INCR 0.733   /* ALL-CAPS word in mixed-case text */
-#define N_SCALAR -0.74 /* negation */
-#define EP_STEP 0.292  /* per "!", up to 4 */
-#define QM_STEP 0.18   /* per "?", for 2 or 3 */
-#define QM_MAX 0.96    /* 4 or more "?" */
-#define ALPHA 15.0     /* compound = x / sqrt(x^2 + ALPHA) */
-
-#define KEY_MAX 48       /* longest folded word looked up, in bytes */
+#define KEY_MAX 48	 /* longest folded word looked up, in bytes */
 #define STACK_TOKENS 256 /* tokens scored without allocating */
 
 extern const unsigned char tp_embedded_lexicon_en[];
 extern const size_t tp_embedded_lexicon_en_len;
 extern const unsigned char tp_embedded_lexicon_es[];
 extern const size_t tp_embedded_lexicon_es_len;
-
-/* Tables per language ----------------------------------------------------- */
-
-struct weighted {
-	const char *word;
-	double value;
-};
-
-struct lang_rules {
-	bool spanish;          /* accent folding, Unicode case, once-only negation */
-	const char *const *negators;
-	const struct weighted *boosters; /* single words and two-word phrases */
-	const char *const *contrasts;    /* single words */
-	const struct idiom *idioms;      /* English only (VADER's list) */
-};
-
-static const char *const en_negators[] = {
-	"aint", "arent", "cannot", "cant", "couldnt", "darent", "didnt", "doesnt", "ain't",
-	"aren't", "can't", "couldn't", "daren't", "didn't", "doesn't", "dont", "hadnt", "hasnt",
-	"havent", "isnt", "mightnt", "mustnt", "neither", "don't", "hadn't", "hasn't", "haven't",
-	"isn't", "mightn't", "mustn't", "neednt", "needn't", "never", "none", "nope", "nor",
-	"not", "nothing", "nowhere", "oughtnt", "shant", "shouldnt", "uhuh", "wasnt", "werent",
-	"oughtn't", "shan't", "shouldn't", "uh-uh", "wasn't", "weren't", "without", "wont",
-	"wouldnt", "won't", "wouldn't", "rarely", "seldom", "despite", NULL};
-
-static const struct weighted en_boosters[] = {
-	{"absolutely", B_INCR}, {"amazingly", B_INCR}, {"awfully", B_INCR},
-	{"completely", B_INCR}, {"considerably", B_INCR}, {"decidedly", B_INCR},
-	{"deeply", B_INCR}, {"effing", B_INCR}, {"enormously", B_INCR}, {"entirely", B_INCR},
-	{"especially", B_INCR}, {"exceptionally", B_INCR}, {"extremely", B_INCR},
-	{"fabulously", B_INCR}, {"flipping", B_INCR}, {"flippin", B_INCR},
-	{"fricking", B_INCR}, {"frickin", B_INCR}, {"frigging", B_INCR}, {"friggin", B_INCR},
-	{"fully", B_INCR}, {"fucking", B_INCR}, {"greatly", B_INCR}, {"hella", B_INCR},
-	{"highly", B_INCR}, {"hugely", B_INCR}, {"incredibly", B_INCR}, {"intensely", B_INCR},
-	{"majorly", B_INCR}, {"more", B_INCR}, {"most", B_INCR}, {"particularly", B_INCR},
-	{"purely", B_INCR}, {"quite", B_INCR}, {"really", B_INCR}, {"remarkably", B_INCR},
-	{"so", B_INCR}, {"substantially", B_INCR}, {"thoroughly", B_INCR}, {"totally", B_INCR},
-	{"tremendously", B_INCR}, {"uber", B_INCR}, {"unbelievably", B_INCR},
-	{"unusually", B_INCR}, {"utterly", B_INCR}, {"very", B_INCR}, {"almost", B_DECR},
-	{"barely", B_DECR}, {"hardly", B_DECR}, {"just enough", B_DECR}, {"kind of", B_DECR},
-	{"kinda", B_DECR}, {"kindof", B_DECR}, {"kind-of", B_DECR}, {"less", B_DECR},
-	{"little", B_DECR}, {"marginally", B_DECR}, {"occasionally", B_DECR},
-	{"partly", B_DECR}, {"scarcely", B_DECR}, {"slightly", B_DECR}, {"somewhat", B_DECR},
-	{"sort of", B_DECR}, {"sorta", B_DECR}, {"sortof", B_DECR}, {"sort-of", B_DECR},
-	{NULL, 0}};
-
-struct idiom {
-	const char *phrase;
-	long words;
-	double value;
-};
-
-static const struct idiom en_idioms[] = {
-	{"the shit", 2, 3},        {"the bomb", 2, 3},        {"bad ass", 2, 1.5},
-	{"yeah right", 2, -2},     {"cut the mustard", 3, 2}, {"kiss of death", 3, -1.5},
-	{"hand to mouth", 3, -2},  {NULL, 0, 0}};
-
-/* The two-word entries of en_boosters. */
-static const char *const en_booster_bigrams[] = {"just enough", "kind of", "sort of", NULL};
-
-static const char *const en_contrasts[] = {NULL}; /* "but" is matched by case, below */
-
-/* "poco" negates ("poco amable" is unkind) except after "un" ("un poco
- * lento" is somewhat slow), where it dampens; see mark_tokens(). */
-static const char *const es_negators[] = {
-	"no", "nunca", "jamas", "ni", "tampoco", "sin", "nada", "nadie", "ningun",
-	"ninguno", "ninguna", "poco", "poca", "pocos", "pocas", NULL};
-
-static const struct weighted es_boosters[] = {
-	{"muy", B_INCR}, {"super", B_INCR}, {"demasiado", B_INCR}, {"demasiada", B_INCR},
-	{"demasiados", B_INCR}, {"demasiadas", B_INCR}, {"tan", B_INCR}, {"mas", B_INCR},
-	{"bastante", B_INCR}, {"sumamente", B_INCR}, {"extremadamente", B_INCR},
-	{"totalmente", B_INCR}, {"realmente", B_INCR}, {"increiblemente", B_INCR},
-	{"absolutamente", B_INCR}, {"completamente", B_INCR}, {"especialmente", B_INCR},
-	{"altamente", B_INCR}, {"enormemente", B_INCR}, {"mega", B_INCR}, {"re", B_INCR},
-	{"requete", B_INCR}, {"tremendamente", B_INCR}, {"verdaderamente", B_INCR},
-	{"mucho", B_INCR}, {"mucha", B_INCR}, {"muchisimo", B_INCR}, {"muchisima", B_INCR},
-	{"algo", B_DECR}, {"apenas", B_DECR}, {"casi", B_DECR}, {"medio", B_DECR},
-	{"ligeramente", B_DECR}, {"levemente", B_DECR}, {"relativamente", B_DECR},
-	{"un poco", B_DECR}, {"un tanto", B_DECR}, {NULL, 0}};
-
-static const char *const es_contrasts[] = {"pero", "aunque", "sino", NULL};
-
-static const struct lang_rules rules_en = {false, en_negators, en_boosters, en_contrasts,
-					   en_idioms};
-static const struct lang_rules rules_es = {true, es_negators, es_boosters, es_contrasts,
-					   NULL};
 
 /* The word table ---------------------------------------------------------- */
 
@@ -145,8 +50,8 @@ struct tp_sentiment {
 	enum tp_text_lang lang;
 	const struct lang_rules *rules;
 	struct entry *slots;
-	size_t mask;   /* slots - 1, a power of two minus one */
-	char *arena;   /* the keys */
+	size_t mask; /* slots - 1, a power of two minus one */
+	char *arena; /* the keys */
 	size_t arena_used, arena_size;
 };
 
@@ -215,8 +120,8 @@ static size_t fold(const char *raw, size_t n, bool spanish, char *key)
 			continue;
 		}
 		utf8proc_int32_t cp;
-		utf8proc_ssize_t step =
-			utf8proc_iterate((const utf8proc_uint8_t *)raw + i, (utf8proc_ssize_t)(n - i), &cp);
+		utf8proc_ssize_t step = utf8proc_iterate((const utf8proc_uint8_t *)raw + i,
+							 (utf8proc_ssize_t)(n - i), &cp);
 		if (step <= 0)
 			return 0;
 		i += (size_t)step;
@@ -242,8 +147,7 @@ static size_t fold(const char *raw, size_t n, bool spanish, char *key)
 
 /* Building ---------------------------------------------------------------- */
 
-static void add_list(struct tp_sentiment *s, const char *const *words, bool negator,
-		     bool *ok)
+static void add_list(struct tp_sentiment *s, const char *const *words, bool negator, bool *ok)
 {
 	for (size_t i = 0; words && words[i]; i++) {
 		struct entry *e = intern(s, words[i], strlen(words[i]));
@@ -323,10 +227,11 @@ struct tp_sentiment *tp_sentiment_new(enum tp_text_lang lang, struct tp_error *e
 	if (!s)
 		goto nomem;
 	s->lang = lang;
-	s->rules = lang == TP_TEXT_ES ? &rules_es : &rules_en;
-	const char *lex = (const char *)(lang == TP_TEXT_ES ? tp_embedded_lexicon_es
-							    : tp_embedded_lexicon_en);
-	size_t lex_len = lang == TP_TEXT_ES ? tp_embedded_lexicon_es_len : tp_embedded_lexicon_en_len;
+	s->rules = lang == TP_TEXT_ES ? &tp_sentiment_rules_es : &tp_sentiment_rules_en;
+	const char *lex =
+	    (const char *)(lang == TP_TEXT_ES ? tp_embedded_lexicon_es : tp_embedded_lexicon_en);
+	size_t lex_len =
+	    lang == TP_TEXT_ES ? tp_embedded_lexicon_es_len : tp_embedded_lexicon_en_len;
 	if (!build(s, lex, lex_len))
 		goto nomem;
 	return s;
@@ -368,12 +273,12 @@ struct token {
 	char key[KEY_MAX];
 	size_t key_len;
 	const struct entry *e; /* NULL when the word is unknown */
-	double valence;        /* lexicon valence, with the -ísimo boost */
+	double valence;	       /* lexicon valence, with the -ísimo boost */
 	bool in_lexicon;
-	bool upper;    /* ALL CAPS */
-	bool negator;  /* in context ("sin embargo", "un poco" are not) */
+	bool upper;	 /* ALL CAPS */
+	bool negator;	 /* in context ("sin embargo", "un poco" are not) */
 	bool clause_end; /* Spanish: written with , ; : . ! or ? after it */
-	double boost;  /* in context */
+	double boost;	 /* in context */
 };
 
 static bool is_space_cp(utf8proc_int32_t c)
@@ -391,7 +296,7 @@ static size_t space_at(const char *t, size_t i, size_t n)
 		return c == ' ' || (c >= 0x09 && c <= 0x0d);
 	utf8proc_int32_t cp;
 	utf8proc_ssize_t step =
-		utf8proc_iterate((const utf8proc_uint8_t *)t + i, (utf8proc_ssize_t)(n - i), &cp);
+	    utf8proc_iterate((const utf8proc_uint8_t *)t + i, (utf8proc_ssize_t)(n - i), &cp);
 	return step > 0 && is_space_cp(cp) ? (size_t)step : 0;
 }
 
@@ -419,9 +324,9 @@ static size_t extra_punct_len(const char *t, size_t n)
 /* VADER's punctuation runs that may be stripped from either end of a word. */
 static bool in_punc_list(const char *p, size_t n)
 {
-	static const char *const list[] = {".", "!", "?", ",", ";", ":", "-", "'", "\"",
-					   "!!", "!!!", "??", "???", "?!?", "!?!", "?!?!", "!?!?",
-					   NULL};
+	static const char *const list[] = {".",	  "!",	 "?",	",",	";",	":",
+					   "-",	  "'",	 "\"",	"!!",	"!!!",	"??",
+					   "???", "?!?", "!?!", "?!?!", "!?!?", NULL};
 	for (size_t k = 0; list[k]; k++)
 		if (strlen(list[k]) == n && memcmp(list[k], p, n) == 0)
 			return true;
@@ -468,8 +373,8 @@ static void strip_en(const char **w, size_t *n)
 static void strip_es(const char **w, size_t *n)
 {
 	for (;;) {
-		size_t m = *n > 0 && is_ascii_punct((unsigned char)(*w)[0]) ? 1
-									 : extra_punct_len(*w, *n);
+		size_t m =
+		    *n > 0 && is_ascii_punct((unsigned char)(*w)[0]) ? 1 : extra_punct_len(*w, *n);
 		if (m == 0 || m >= *n)
 			break;
 		*w += m;
@@ -507,8 +412,8 @@ static bool is_upper(const char *w, size_t n, bool unicode)
 			continue;
 		}
 		utf8proc_int32_t cp;
-		utf8proc_ssize_t step =
-			utf8proc_iterate((const utf8proc_uint8_t *)w + i, (utf8proc_ssize_t)(n - i), &cp);
+		utf8proc_ssize_t step = utf8proc_iterate((const utf8proc_uint8_t *)w + i,
+							 (utf8proc_ssize_t)(n - i), &cp);
 		if (step <= 0)
 			return false;
 		i += (size_t)step;
@@ -527,8 +432,8 @@ static bool ends_with(const char *k, size_t n, const char *suffix)
 }
 
 /* Looks up key with `tail` replacing its last `cut` bytes. */
-static const struct entry *find_variant(const struct tp_sentiment *s, const char *key,
-					size_t n, size_t cut, const char *tail)
+static const struct entry *find_variant(const struct tp_sentiment *s, const char *key, size_t n,
+					size_t cut, const char *tail)
 {
 	char buf[KEY_MAX + 8];
 	size_t m = strlen(tail);
@@ -613,9 +518,9 @@ static void describe(const struct tp_sentiment *s, struct token *t)
 	} else {
 		/* VADER compares negations as written ("NOT" does not negate),
 		 * and any word containing "n't" negates. */
-		bool as_written = t->key_len == t->raw_len && memcmp(t->key, t->raw, t->raw_len) == 0;
-		t->negator = (as_written && t->e && t->e->negator) ||
-			     has_nt(t->raw, t->raw_len);
+		bool as_written =
+		    t->key_len == t->raw_len && memcmp(t->key, t->raw, t->raw_len) == 0;
+		t->negator = (as_written && t->e && t->e->negator) || has_nt(t->raw, t->raw_len);
 	}
 }
 
@@ -625,11 +530,17 @@ static void mark_tokens(struct token *t, size_t n)
 	for (size_t i = 0; i + 1 < n; i++) {
 		if (key_is(&t[i], "sin") && key_is(&t[i + 1], "embargo"))
 			t[i].negator = false;
-		if (key_is(&t[i], "un") && (key_is(&t[i + 1], "poco") || key_is(&t[i + 1], "poca"))) {
+		if (key_is(&t[i], "un") &&
+		    (key_is(&t[i + 1], "poco") || key_is(&t[i + 1], "poca"))) {
 			t[i + 1].negator = false;
 			t[i + 1].boost = B_DECR;
 		}
 	}
+}
+
+static bool ends_clause(char c)
+{
+	return c == ',' || c == ';' || c == ':' || c == '.' || c == '!' || c == '?';
 }
 
 /* Splits text into words: whitespace-separated, one-character words
@@ -652,7 +563,7 @@ static size_t tokenize(const struct tp_sentiment *s, const char *text, size_t le
 		size_t n = i - start;
 		if (count_chars(w, n) <= 1)
 			continue;
-		bool clause_end = strchr(",;:.!?", text[i - 1]) != NULL;
+		bool clause_end = ends_clause(text[i - 1]);
 		if (s->rules->spanish)
 			strip_es(&w, &n);
 		else
@@ -674,22 +585,22 @@ static size_t tokenize(const struct tp_sentiment *s, const char *text, size_t le
 
 /* Does t[from..from+k) read as the space-separated phrase? English compares
  * the words as written (VADER), Spanish their folded forms. */
-static bool phrase_at(const struct token *t, size_t n, long from, const char *phrase,
-		      bool spanish)
+static bool phrase_at(const struct token *t, size_t n, long from, const char *phrase, bool spanish)
 {
 	const char *p = phrase;
 	for (long i = from;; i++) {
-		const char *sp = strchr(p, ' ');
-		size_t m = sp ? (size_t)(sp - p) : strlen(p);
 		if (i < 0 || (size_t)i >= n)
 			return false;
 		const char *w = spanish ? t[i].key : t[i].raw;
 		size_t wl = spanish ? t[i].key_len : t[i].raw_len;
-		if (wl != m || memcmp(w, p, m) != 0)
+		size_t m = 0;
+		while (m < wl && p[m] != '\0' && p[m] == w[m])
+			m++;
+		if (m < wl || (p[m] != ' ' && p[m] != '\0'))
 			return false;
-		if (!sp)
+		if (p[m] == '\0')
 			return true;
-		p = sp + 1;
+		p += m + 1;
 	}
 }
 
@@ -711,11 +622,13 @@ static double never_en(const struct token *t, size_t i, size_t d, double v)
 	if (d == 0)
 		return t[i - 1].negator ? v * N_SCALAR : v;
 	if (d == 1) {
-		if (raw_is(&t[i - 2], "never") && (raw_is(&t[i - 1], "so") || raw_is(&t[i - 1], "this")))
+		if (raw_is(&t[i - 2], "never") &&
+		    (raw_is(&t[i - 1], "so") || raw_is(&t[i - 1], "this")))
 			return v * 1.5;
 		return t[i - 2].negator ? v * N_SCALAR : v;
 	}
-	if ((raw_is(&t[i - 3], "never") && (raw_is(&t[i - 2], "so") || raw_is(&t[i - 2], "this"))) ||
+	if ((raw_is(&t[i - 3], "never") &&
+	     (raw_is(&t[i - 2], "so") || raw_is(&t[i - 2], "this"))) ||
 	    raw_is(&t[i - 1], "so") || raw_is(&t[i - 1], "this"))
 		return v * 1.25;
 	return t[i - 3].negator ? v * N_SCALAR : v;
@@ -725,7 +638,7 @@ static double never_en(const struct token *t, size_t i, size_t d, double v)
  * idioms_check), applied once the three words before i are known. */
 static double idioms_en(const struct token *t, size_t n, size_t i, double v)
 {
-	const struct idiom *id = en_idioms;
+	const struct idiom *id = tp_sentiment_en_idioms;
 	long li = (long)i;
 	/* VADER's order: "w-1 w", "w-2 w-1 w", "w-2 w-1", "w-3 w-2 w-1", "w-3 w-2". */
 	const long starts[5][2] = {{li - 1, 2}, {li - 2, 3}, {li - 2, 2}, {li - 3, 3}, {li - 3, 2}};
@@ -746,9 +659,9 @@ static double idioms_en(const struct token *t, size_t n, size_t i, double v)
 	for (size_t j = 0; id[j].phrase; j++)
 		if (id[j].words == 3 && n - 1 > i + 1 && phrase_at(t, n, li, id[j].phrase, false))
 			v = id[j].value;
-	for (size_t j = 0; en_booster_bigrams[j]; j++)
-		if (phrase_at(t, n, li - 3, en_booster_bigrams[j], false) ||
-		    phrase_at(t, n, li - 2, en_booster_bigrams[j], false))
+	for (size_t j = 0; tp_sentiment_en_booster_bigrams[j]; j++)
+		if (phrase_at(t, n, li - 3, tp_sentiment_en_booster_bigrams[j], false) ||
+		    phrase_at(t, n, li - 2, tp_sentiment_en_booster_bigrams[j], false))
 			return v + B_DECR;
 	return v;
 }
@@ -766,8 +679,8 @@ static double least_en(const struct token *t, size_t i, double v)
 }
 
 /* The valence of word i in its context (VADER's sentiment_valence). */
-static double valence_at(const struct tp_sentiment *s, const struct token *t, size_t n,
-			 size_t i, bool cap_diff)
+static double valence_at(const struct tp_sentiment *s, const struct token *t, size_t n, size_t i,
+			 bool cap_diff)
 {
 	bool es = s->rules->spanish;
 	if (!t[i].in_lexicon)
@@ -842,9 +755,8 @@ static double punctuation_emphasis(const char *text, size_t len)
 	return amp;
 }
 
-static void score_tokens(const struct tp_sentiment *s, struct token *t, size_t n,
-			 const char *text, size_t len, double *sent,
-			 struct tp_sentiment_scores *out)
+static void score_tokens(const struct tp_sentiment *s, struct token *t, size_t n, const char *text,
+			 size_t len, double *sent, struct tp_sentiment_scores *out)
 {
 	size_t upper = 0;
 	for (size_t i = 0; i < n; i++)

@@ -139,9 +139,11 @@ static void test_punctuation(void **state)
 static void test_english_published(void **state)
 {
 	(void)state;
-	assert_float_equal(score(en, "VADER is smart, handsome, and funny.").compound, 0.8316, 5e-5);
-	assert_float_equal(score(en, "VADER is VERY SMART, uber handsome, and FRIGGIN FUNNY!!!").compound,
-			   0.9469, 5e-5);
+	assert_float_equal(score(en, "VADER is smart, handsome, and funny.").compound, 0.8316,
+			   5e-5);
+	assert_float_equal(
+	    score(en, "VADER is VERY SMART, uber handsome, and FRIGGIN FUNNY!!!").compound, 0.9469,
+	    5e-5);
 	assert_float_equal(score(en, "VADER is not smart, handsome, nor funny.").compound, -0.7424,
 			   5e-5);
 	assert_float_equal(score(en, "At least it isn't a horrible book.").compound, 0.431, 5e-5);
@@ -209,16 +211,16 @@ static void test_lang(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_plain_and_proportions),
-		cmocka_unit_test(test_negation),
-		cmocka_unit_test(test_intensifiers),
-		cmocka_unit_test(test_contrast),
-		cmocka_unit_test(test_accents_and_case),
-		cmocka_unit_test(test_punctuation),
-		cmocka_unit_test(test_english_published),
-		cmocka_unit_test(test_edges),
-		cmocka_unit_test(test_long_text),
-		cmocka_unit_test(test_lang),
+	    cmocka_unit_test(test_plain_and_proportions),
+	    cmocka_unit_test(test_negation),
+	    cmocka_unit_test(test_intensifiers),
+	    cmocka_unit_test(test_contrast),
+	    cmocka_unit_test(test_accents_and_case),
+	    cmocka_unit_test(test_punctuation),
+	    cmocka_unit_test(test_english_published),
+	    cmocka_unit_test(test_edges),
+	    cmocka_unit_test(test_long_text),
+	    cmocka_unit_test(test_lang),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
