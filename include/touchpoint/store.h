@@ -206,4 +206,73 @@ enum tp_status tp_store_score_histogram(struct tp_store *store, const char *touc
 					const char *column, int64_t counts[11],
 					struct tp_error *err);
 
+
+/* --- survey links --- */
+
+/* The questions a survey link asks, as a bit set. */
+#define TP_SURVEY_NPS 0x01u
+#define TP_SURVEY_CSAT 0x02u
+#define TP_SURVEY_CES 0x04u
+#define TP_SURVEY_EMOTION 0x08u
+#define TP_SURVEY_COMMENT 0x10u
+#define TP_SURVEY_ALL 0x1fu
+
+/* A token: 128 random bits in base64url without padding (22 characters). */
+#define TP_SURVEY_TOKEN_LEN 22
+#define TP_SURVEY_INVITATION_MAX 256 /* bytes in an invitation name */
+
+struct tp_survey_link {
+	char token[TP_SURVEY_TOKEN_LEN + 1];
+	char touchpoint[TP_RESPONSE_ID_MAX + 1]; /* the journey touchpoint id */
+	char invitation[TP_SURVEY_INVITATION_MAX + 1]; /* "" for a shared link */
+	unsigned questions;			       /* TP_SURVEY_* bits, not 0 */
+	char lang[8];				       /* "es", "en" or "" */
+	int64_t created_at;			       /* UTC seconds */
+	int64_t used_at; /* when an invitation link was answered; 0 if not */
+};
+
+/* Stores a new link (link->token made by tp_survey_token_new()). The
+ * touchpoint must be in the stored journey (TP_EINPUT otherwise); a token
+ * already stored is TP_ECONFLICT. */
+enum tp_status tp_store_survey_create(struct tp_store *store, const struct tp_survey_link *link,
+				      struct tp_error *err);
+
+/* Looks token up. TP_ENOTFOUND when no link has it. */
+enum tp_status tp_store_survey_get(struct tp_store *store, const char *token,
+				   struct tp_survey_link *out, struct tp_error *err);
+
+/* Stores r, an answer through the link token (checked with
+ * tp_response_check(), its touchpoint the link's), in one transaction that
+ * also marks an invitation link used, and commits before returning: TP_OK
+ * means the answer is durable. An r whose response_id is already stored
+ * changes nothing (*inserted false, TP_OK), so a double submit is harmless.
+ * An invitation link already used by another answer gives TP_ECONFLICT;
+ * an unknown token TP_ENOTFOUND. Must not be called inside a transaction. */
+enum tp_status tp_store_survey_answer(struct tp_store *store, const char *token,
+				      const struct tp_response *r, bool *inserted,
+				      struct tp_error *err);
+
+/* Calls fn for each link, oldest first, of touchpoint (or of every
+ * touchpoint when NULL); fn returning non-zero stops early. */
+typedef int (*tp_survey_fn)(const struct tp_survey_link *link, void *ctx);
+enum tp_status tp_store_survey_list(struct tp_store *store, const char *touchpoint,
+				    tp_survey_fn fn, void *ctx, struct tp_error *err);
+
+/* --- survey helpers (model/survey.c) --- */
+
+/* Writes a new unguessable token (libsodium randombytes_buf, 128 bits,
+ * base64url without padding) and its NUL into out. TP_EIO when libsodium
+ * cannot initialise. */
+enum tp_status tp_survey_token_new(char out[TP_SURVEY_TOKEN_LEN + 1], struct tp_error *err);
+
+/* True when s has the form of a token (22 base64url characters). */
+bool tp_survey_token_valid(const char *s);
+
+/* Parses "nps,csat,ces,emotion,comment" (any subset, any order, no
+ * repeats needed) into TP_SURVEY_* bits. TP_EINPUT naming the bad word. */
+enum tp_status tp_survey_questions_parse(const char *text, unsigned *out, struct tp_error *err);
+
+/* Writes the bits as "nps,csat,..." into buf (64 bytes are enough). */
+const char *tp_survey_questions_format(unsigned q, char *buf, size_t size);
+
 #endif

@@ -4,7 +4,8 @@
  * thread pool). Routes (GET /api/v1/journey, /api/v1/touchpoints,
  * /api/v1/indicators, /api/v1/openapi.json; POST /api/v1/responses; the
  * HTML pages /, /t/{id}, /p/{id}, /c/{id}, /respondents and their
- * stylesheet) are described in the OpenAPI document tp_web_openapi_json()
+ * stylesheet; the survey pages GET and POST /s/{token}, GET
+ * /s/{token}/qr.svg) are described in the OpenAPI document tp_web_openapi_json()
  * returns. There is
  * no authentication yet: bind to a loopback address (the default) unless a
  * proxy in front authenticates. The server never prints; it writes one JSON
@@ -31,6 +32,7 @@ struct tp_web_options {
 	unsigned timeout;    /* seconds an idle connection is kept (30) */
 	unsigned grace;	     /* seconds tp_web_stop() lets requests finish (30) */
 	FILE *access_log;    /* one JSON object a line, or NULL */
+	const char *public_url; /* "https://example.org" for survey QR codes, or NULL */
 };
 
 /* Fills o with the defaults above (listen TP_WEB_LISTEN_DEFAULT, database

@@ -56,6 +56,7 @@ int cmd_drivers(struct cli *cli, int argc, char **argv);
 int cmd_sentiment(struct cli *cli, int argc, char **argv);
 int cmd_map(struct cli *cli, int argc, char **argv);
 int cmd_serve(struct cli *cli, int argc, char **argv);
+int cmd_survey(struct cli *cli, int argc, char **argv);
 
 /* A query being built from the options report and map share (--from, --to,
  * --where), with the storage its filters point into. Defined in

@@ -24,7 +24,8 @@ static const char help[] =
     "Serves the JSON API over HTTP until SIGTERM or SIGINT (Ctrl-C), then stops\n"
     "accepting, lets the requests in flight finish and closes the database.\n"
     "Routes: GET /api/v1/journey, GET /api/v1/touchpoints, POST /api/v1/responses,\n"
-    "GET /api/v1/indicators, GET /api/v1/openapi.json (the full description).\n"
+    "GET /api/v1/indicators, GET /api/v1/openapi.json (the full description),\n"
+    "the HTML pages, and the survey pages GET/POST /s/TOKEN, GET /s/TOKEN/qr.svg.\n"
     "\n"
     "THERE IS NO AUTHENTICATION YET: anyone who can reach the address can read\n"
     "the data and add responses. Keep the default loopback address, or put an\n"
@@ -52,6 +53,9 @@ static const char help[] =
     "                      (TOUCHPOINT_TIMEOUT; default 30)\n"
     "  --grace SECONDS     on SIGTERM/SIGINT, how long requests in flight may take\n"
     "                      to finish (TOUCHPOINT_GRACE; default 30)\n"
+    "  --public-url URL    the address people reach the server at, for survey QR\n"
+    "                      codes (TOUCHPOINT_PUBLIC_URL; default http:// and the\n"
+    "                      Host header when it names the listen address)\n"
     "\n"
     "SIZE is bytes, or a number with K or M (KiB, MiB).\n"
     "\n"
@@ -115,6 +119,10 @@ static int apply(struct tp_web_options *o, const char *name, const char *what, c
 		o->listen = text;
 		return CLI_OK;
 	}
+	if (strcmp(name, "public-url") == 0) {
+		o->public_url = text;
+		return CLI_OK;
+	}
 	if (strcmp(name, "threads") == 0)
 		return set_unsigned(what, text, &o->threads);
 	if (strcmp(name, "timeout") == 0)
@@ -145,7 +153,7 @@ static int apply_env(struct tp_web_options *o)
 	    {"max-body", "TOUCHPOINT_MAX_BODY"},   {"max-header", "TOUCHPOINT_MAX_HEADER"},
 	    {"max-url", "TOUCHPOINT_MAX_URL"},	   {"max-params", "TOUCHPOINT_MAX_PARAMS"},
 	    {"max-items", "TOUCHPOINT_MAX_ITEMS"}, {"timeout", "TOUCHPOINT_TIMEOUT"},
-	    {"grace", "TOUCHPOINT_GRACE"},
+	    {"grace", "TOUCHPOINT_GRACE"},	   {"public-url", "TOUCHPOINT_PUBLIC_URL"},
 	};
 	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
 		const char *v = getenv(vars[i].env);
@@ -171,6 +179,7 @@ static int parse_args(struct cli *cli, struct tp_web_options *o, int argc, char 
 	    {"max-items", required_argument, NULL, 'o'},
 	    {"timeout", required_argument, NULL, 'o'},
 	    {"grace", required_argument, NULL, 'o'},
+	    {"public-url", required_argument, NULL, 'o'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};

@@ -22,6 +22,8 @@ static const char usage_text[] =
 	"  sentiment            score texts on stdin (one per line) as JSON Lines\n"
 	"  demo                 build a demo database and show it\n"
 	"  serve                the HTTP server and JSON API (no authentication yet)\n"
+	"  survey create        a survey link (/s/TOKEN) for a touchpoint\n"
+	"  survey list|qr       the links; a link's QR code (SVG or PNG)\n"
 	"\n"
 	"Options:\n"
 	"  --db PATH   the database (default: $TOUCHPOINT_DB, else ./touchpoint.db)\n"
@@ -41,6 +43,7 @@ static const struct command commands[] = {
 	{"map", cmd_map},       {"serve", cmd_serve},
 	{"sentiment", cmd_sentiment},
 	{"drivers", cmd_drivers},
+	{"survey", cmd_survey},
 };
 
 int main(int argc, char **argv)

@@ -43,10 +43,19 @@ struct tp_store_backend {
 	enum tp_status (*score_histogram)(void *impl, const char *touchpoint,
 					  const char *column, int64_t counts[11],
 					  struct tp_error *err);
+	enum tp_status (*survey_create)(void *impl, const struct tp_survey_link *link,
+					struct tp_error *err);
+	enum tp_status (*survey_get)(void *impl, const char *token, struct tp_survey_link *out,
+				     struct tp_error *err);
+	enum tp_status (*survey_answer)(void *impl, const char *token,
+					const struct tp_response *r, bool *inserted,
+					struct tp_error *err);
+	enum tp_status (*survey_list)(void *impl, const char *touchpoint, tp_survey_fn fn,
+				      void *ctx, struct tp_error *err);
 };
 
 /* The schema version this program writes; every backend migrates to it. */
-#define TP_SCHEMA_VERSION 1
+#define TP_SCHEMA_VERSION 2
 
 extern const struct tp_store_backend tp_sqlite_backend;
 

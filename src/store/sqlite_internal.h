@@ -76,6 +76,15 @@ void sq_forget_caches(struct sq_store *s);
 /* Frees what sqlite_responses.c keeps (statements, attribute list). */
 void sq_responses_free(struct sq_store *s);
 
+enum tp_status sq_survey_create(void *impl, const struct tp_survey_link *link,
+				struct tp_error *err);
+enum tp_status sq_survey_get(void *impl, const char *token, struct tp_survey_link *out,
+			     struct tp_error *err);
+enum tp_status sq_survey_answer(void *impl, const char *token, const struct tp_response *r,
+				bool *inserted, struct tp_error *err);
+enum tp_status sq_survey_list(void *impl, const char *touchpoint, tp_survey_fn fn, void *ctx,
+			      struct tp_error *err);
+
 enum tp_status sq_journey_load(void *impl, struct tp_journey **out, struct tp_error *err);
 enum tp_status sq_journey_replace(void *impl, const struct tp_journey *journey, bool force,
 				  int64_t *unassigned, struct tp_error *err);

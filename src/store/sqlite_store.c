@@ -46,6 +46,14 @@ static const char *const migrations[] = {
 	"  ces INTEGER CHECK (ces BETWEEN 1 AND 7),"
 	"  emotion INTEGER CHECK (emotion BETWEEN -3 AND 3),"
 	"  comment TEXT, lang TEXT);",
+	/* 1 -> 2: survey links. questions is a bit set (store.h TP_SURVEY_*);
+	 * invitation is NULL for a link shared by everyone; used_at is set
+	 * when an invitation link has been answered. */
+	"CREATE TABLE survey_link (token TEXT PRIMARY KEY,"
+	"  touchpoint_id INTEGER NOT NULL REFERENCES touchpoint(id),"
+	"  invitation TEXT, questions INTEGER NOT NULL CHECK (questions BETWEEN 1 AND 31),"
+	"  lang TEXT, created_at INTEGER NOT NULL, used_at INTEGER);"
+	"CREATE INDEX survey_link_touchpoint ON survey_link (touchpoint_id);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -381,4 +389,8 @@ const struct tp_store_backend tp_sqlite_backend = {
 	.attribute_values = sq_attribute_values,
 	.comments = sq_comments,
 	.score_histogram = sq_score_histogram,
+	.survey_create = sq_survey_create,
+	.survey_get = sq_survey_get,
+	.survey_answer = sq_survey_answer,
+	.survey_list = sq_survey_list,
 };

@@ -167,3 +167,28 @@ enum tp_status tp_store_score_histogram(struct tp_store *s, const char *touchpoi
 {
 	return s->backend->score_histogram(s->impl, touchpoint, column, counts, err);
 }
+
+enum tp_status tp_store_survey_create(struct tp_store *s, const struct tp_survey_link *link,
+				      struct tp_error *err)
+{
+	return s->backend->survey_create(s->impl, link, err);
+}
+
+enum tp_status tp_store_survey_get(struct tp_store *s, const char *token,
+				   struct tp_survey_link *out, struct tp_error *err)
+{
+	return s->backend->survey_get(s->impl, token, out, err);
+}
+
+enum tp_status tp_store_survey_answer(struct tp_store *s, const char *token,
+				      const struct tp_response *r, bool *inserted,
+				      struct tp_error *err)
+{
+	return s->backend->survey_answer(s->impl, token, r, inserted, err);
+}
+
+enum tp_status tp_store_survey_list(struct tp_store *s, const char *touchpoint, tp_survey_fn fn,
+				    void *ctx, struct tp_error *err)
+{
+	return s->backend->survey_list(s->impl, touchpoint, fn, ctx, err);
+}

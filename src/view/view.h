@@ -123,6 +123,36 @@ enum tp_msg {
 	TP_MSG_BAD_REQUEST,
 	TP_MSG_ERROR,
 	TP_MSG_SMALL,
+	TP_MSG_SURVEY_TITLE,
+	TP_MSG_SURVEY_INTRO,
+	TP_MSG_Q_NPS,
+	TP_MSG_Q_NPS_LOW,
+	TP_MSG_Q_NPS_HIGH,
+	TP_MSG_Q_CSAT,
+	TP_MSG_Q_CSAT_LOW,
+	TP_MSG_Q_CSAT_HIGH,
+	TP_MSG_Q_CES,
+	TP_MSG_Q_CES_LOW,
+	TP_MSG_Q_CES_HIGH,
+	TP_MSG_Q_EMOTION,
+	TP_MSG_EMO_M3,
+	TP_MSG_EMO_M2,
+	TP_MSG_EMO_M1,
+	TP_MSG_EMO_0,
+	TP_MSG_EMO_P1,
+	TP_MSG_EMO_P2,
+	TP_MSG_EMO_P3,
+	TP_MSG_Q_COMMENT,
+	TP_MSG_SEND,
+	TP_MSG_THANKS,
+	TP_MSG_THANKS_TEXT,
+	TP_MSG_ALREADY,
+	TP_MSG_ALREADY_TEXT,
+	TP_MSG_SURVEY_UNKNOWN,
+	TP_MSG_ERR_EMPTY,
+	TP_MSG_ERR_RANGE,
+	TP_MSG_ERR_COMMENT,
+	TP_MSG_ERR_FORM,
 	TP_MSG_COUNT
 };
 
@@ -156,5 +186,18 @@ void tp_svg_line_band(struct tp_buf *b, const struct tp_svg_point *points, size_
 /* Horizontal bars with interval whiskers, one per point, on [xmin, xmax]. */
 void tp_svg_bars(struct tp_buf *b, const struct tp_svg_point *points, size_t n, double xmin,
 		 double xmax, enum tp_lang lang);
+
+/* --- QR codes (qr.c, libqrencode) --- */
+
+/* Appends an SVG image of the QR code of text (error correction M, a
+ * 4-module quiet zone, one <path> of dark modules). Returns false, and
+ * appends nothing, when text cannot be encoded (too long, out of memory). */
+bool tp_qr_svg(struct tp_buf *b, const char *text);
+
+/* A PNG image (8-bit greyscale, `scale` pixels a module, stored deflate
+ * blocks: no compression library) of the QR code of text. Returns the
+ * bytes, which the caller frees, and their count in *len; NULL when text
+ * cannot be encoded or memory runs out. */
+unsigned char *tp_qr_png(const char *text, unsigned scale, size_t *len);
 
 #endif

@@ -1,7 +1,8 @@
 /* web/access_log.c - the server's structured access log: one JSON object
  * a line on the FILE* the front end gave. Only the request line's method
  * and path (never the query string, headers or bodies, which may hold
- * personal data or secrets), the status, the bytes sent and the time. */
+ * personal data or secrets), the status, the bytes sent and the time.
+ * Survey tokens are secrets too: /s/TOKEN is logged as /s/{token}. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,12 @@ void web_log_access(FILE *log, const char *method, const char *path, unsigned st
 {
 	if (!log)
 		return;
+	char redacted[64];
+	if (path && strncmp(path, "/s/", 3) == 0) {
+		const char *rest = path + 3 + strcspn(path + 3, "/");
+		snprintf(redacted, sizeof redacted, "/s/{token}%.40s", rest);
+		path = redacted;
+	}
 	char when[40];
 	now_text(when, sizeof when);
 	/* A path that is not UTF-8 cannot be a JSON string: it is replaced. */

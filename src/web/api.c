@@ -314,12 +314,14 @@ static const struct tp_web_route route_list[] = {
     {"GET", "/api/v1/journey"},	   {"GET", "/api/v1/touchpoints"},    {"POST", "/api/v1/responses"},
     {"GET", "/api/v1/indicators"}, {"GET", "/api/v1/openapi.json"},   {"GET", "/"},
     {"GET", "/t/{touchpoint_id}"}, {"GET", "/p/{phase_id}"},	      {"GET", "/c/{channel_id}"},
-    {"GET", "/respondents"},	   {"GET", "/static/touchpoint.css"},
+    {"GET", "/respondents"},	   {"GET", "/static/touchpoint.css"}, {"GET", "/s/{token}"},
+    {"POST", "/s/{token}"},	   {"GET", "/s/{token}/qr.svg"},
 };
 static const handler_fn handlers[] = {
-    get_journey,      get_touchpoints,	    post_responses,	 get_indicators,
-    get_openapi,      web_page_map,	    web_page_touchpoint, web_page_phase,
-    web_page_channel, web_page_respondents, web_page_css,
+    get_journey,	  get_touchpoints,	post_responses,	     get_indicators,
+    get_openapi,	  web_page_map,		web_page_touchpoint, web_page_phase,
+    web_page_channel,	  web_page_respondents, web_page_css,	     web_page_survey,
+    web_page_survey_post, web_page_survey_qr,
 };
 _Static_assert(sizeof route_list / sizeof route_list[0] == sizeof handlers / sizeof handlers[0],
 	       "one handler per route");
@@ -332,8 +334,9 @@ size_t tp_web_routes(const struct tp_web_route **out)
 	return N_ROUTES;
 }
 
-/* True when path matches pattern: equal, or equal up to a "{name}" final
- * segment that stands for one non-empty segment without '/'. */
+/* True when path matches pattern: equal, or equal but for a "{name}"
+ * segment that stands for one non-empty segment without '/', followed by
+ * the rest of the pattern ("/qr.svg") or nothing. */
 static bool path_match(const char *pattern, const char *path)
 {
 	const char *brace = strchr(pattern, '{');
@@ -342,8 +345,10 @@ static bool path_match(const char *pattern, const char *path)
 	size_t prefix = (size_t)(brace - pattern);
 	if (strncmp(pattern, path, prefix) != 0)
 		return false;
+	const char *suffix = strchr(brace, '}') + 1;
 	const char *rest = path + prefix;
-	return rest[0] != '\0' && !strchr(rest, '/');
+	size_t seg = strcspn(rest, "/");
+	return seg > 0 && strcmp(rest + seg, suffix) == 0;
 }
 
 void web_route(const struct web_request *req, struct web_reply *rep)

@@ -307,6 +307,8 @@ static enum MHD_Result dispatch(struct tp_web_server *s, struct MHD_Connection *
 	    .accept_language =
 		MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE),
 	    .cookie_lang = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "lang"),
+	    .host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST),
+	    .listen = s->address,
 	    .body = rq->body ? rq->body : "",
 	    .body_len = rq->len,
 	    .dataset = &s->dataset,

@@ -39,6 +39,8 @@ struct web_request {
 	const char *content_type;	/* or NULL */
 	const char *accept_language;	/* the Accept-Language header, or NULL */
 	const char *cookie_lang;	/* the "lang" cookie, or NULL */
+	const char *host;		/* the Host header, or NULL */
+	const char *listen;		/* the address being served, "127.0.0.1:8080" */
 	const char *body;		/* NUL-terminated */
 	size_t body_len;
 	struct tp_store *store; /* this request's connection */
@@ -66,6 +68,12 @@ void web_page_phase(const struct web_request *req, struct web_reply *rep);
 void web_page_channel(const struct web_request *req, struct web_reply *rep);
 void web_page_respondents(const struct web_request *req, struct web_reply *rep);
 void web_page_css(const struct web_request *req, struct web_reply *rep);
+
+/* The survey pages (web/pages_survey.c): GET and POST /s/{token}, and
+ * GET /s/{token}/qr.svg. */
+void web_page_survey(const struct web_request *req, struct web_reply *rep);
+void web_page_survey_post(const struct web_request *req, struct web_reply *rep);
+void web_page_survey_qr(const struct web_request *req, struct web_reply *rep);
 
 /* Sets rep to status and the JSON object body (reference stolen), adding
  * the "error" member msg when msg is not NULL. */

@@ -97,7 +97,7 @@ static void open_modes_and_versions(void **state)
 	assert_int_equal(tp_store_open(db_path, TP_STORE_READ, &s, &err), TP_OK);
 	assert_int_equal(tp_store_found_version(s), tp_store_schema_version());
 	tp_store_close(s);
-	assert_int_equal(scalar("PRAGMA user_version"), 1);
+	assert_int_equal(scalar("PRAGMA user_version"), tp_store_schema_version());
 	assert_int_equal(scalar("PRAGMA application_id"), 0x54504442);
 	/* A newer schema is refused in every mode. */
 	sqlite3 *db;
@@ -308,6 +308,132 @@ static void responses_each_orders_and_limits(void **state)
 	tp_store_close(s);
 }
 
+/* A version 1 file (before survey links) is refused by readers, upgraded
+ * by TP_STORE_CREATE (init and writing commands), and keeps its data. */
+static void version_1_file_is_migrated_and_keeps_data(void **state)
+{
+	(void)state;
+	struct tp_store *s = open_with_journey();
+	struct tp_error err;
+	struct tp_response r;
+	tp_response_init(&r);
+	r.response_id = "old-1";
+	r.submitted_at = 1700000000;
+	r.touchpoint = "t1";
+	r.nps = 7;
+	bool inserted;
+	assert_int_equal(tp_store_response_insert(s, &r, &inserted, &err), TP_OK);
+	tp_store_close(s);
+	/* Turn the file back into what touchpoint 1's schema wrote. */
+	sqlite3 *db;
+	sqlite3_open(db_path, &db);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE survey_link; PRAGMA user_version = 1",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(tp_store_open(db_path, TP_STORE_READ, &s, &err), TP_ESCHEMA);
+	assert_non_null(strstr(err.message, "run `touchpoint init`"));
+	assert_int_equal(tp_store_open(db_path, TP_STORE_CREATE, &s, &err), TP_OK);
+	assert_int_equal(tp_store_found_version(s), 1);
+	tp_store_close(s);
+	assert_int_equal(scalar("PRAGMA user_version"), 2);
+	assert_int_equal(scalar("SELECT nps FROM response WHERE response_key = 'old-1'"), 7);
+	assert_int_equal(scalar("SELECT count(*) FROM touchpoint"), 2);
+	assert_int_equal(scalar("SELECT count(*) FROM survey_link"), 0);
+}
+
+static int count_links(const struct tp_survey_link *l, void *ctx)
+{
+	(void)l;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static void survey_links_and_invitations(void **state)
+{
+	(void)state;
+	struct tp_store *s = open_with_journey();
+	struct tp_error err;
+	struct tp_survey_link link, got;
+	memset(&link, 0, sizeof link);
+	strcpy(link.touchpoint, "t2");
+	strcpy(link.invitation, "ana");
+	strcpy(link.lang, "es");
+	link.questions = TP_SURVEY_NPS | TP_SURVEY_COMMENT;
+	link.created_at = 1700000000;
+	assert_int_equal(tp_survey_token_new(link.token, &err), TP_OK);
+	assert_int_equal(tp_store_survey_create(s, &link, &err), TP_OK);
+	assert_int_equal(tp_store_survey_create(s, &link, &err), TP_ECONFLICT);
+	strcpy(link.touchpoint, "nope");
+	assert_int_equal(tp_store_survey_create(s, &link, &err), TP_EINPUT);
+	assert_int_equal(tp_store_survey_get(s, link.token, &got, &err), TP_OK);
+	assert_string_equal(got.touchpoint, "t2");
+	assert_string_equal(got.invitation, "ana");
+	assert_string_equal(got.lang, "es");
+	assert_int_equal(got.questions, TP_SURVEY_NPS | TP_SURVEY_COMMENT);
+	assert_int_equal(got.used_at, 0);
+	assert_int_equal(tp_store_survey_get(s, "AAAAAAAAAAAAAAAAAAAAAA", &got, &err),
+			 TP_ENOTFOUND);
+
+	struct tp_response r;
+	tp_response_init(&r);
+	r.response_id = "inv-1";
+	r.submitted_at = 1700000000;
+	r.touchpoint = "t2";
+	r.nps = 9;
+	bool inserted;
+	assert_int_equal(tp_store_survey_answer(s, link.token, &r, &inserted, &err), TP_OK);
+	assert_true(inserted);
+	/* The same answer again changes nothing; another one is refused. */
+	assert_int_equal(tp_store_survey_answer(s, link.token, &r, &inserted, &err), TP_OK);
+	assert_false(inserted);
+	r.response_id = "inv-2";
+	assert_int_equal(tp_store_survey_answer(s, link.token, &r, &inserted, &err), TP_ECONFLICT);
+	assert_false(inserted);
+	assert_int_equal(tp_store_survey_get(s, link.token, &got, &err), TP_OK);
+	assert_true(got.used_at > 0);
+	int n = 0;
+	assert_int_equal(tp_store_survey_list(s, "t2", count_links, &n, &err), TP_OK);
+	assert_int_equal(n, 1);
+	n = 0;
+	assert_int_equal(tp_store_survey_list(s, "t1", count_links, &n, &err), TP_OK);
+	assert_int_equal(n, 0);
+	tp_store_close(s);
+	assert_int_equal(scalar("SELECT count(*) FROM response WHERE response_key LIKE 'inv-%'"), 1);
+}
+
+static void survey_tokens_and_questions(void **state)
+{
+	(void)state;
+	struct tp_error err;
+	char seen[64][TP_SURVEY_TOKEN_LEN + 1];
+	for (int i = 0; i < 64; i++) {
+		assert_int_equal(tp_survey_token_new(seen[i], &err), TP_OK);
+		assert_int_equal(strlen(seen[i]), TP_SURVEY_TOKEN_LEN);
+		assert_true(tp_survey_token_valid(seen[i]));
+		assert_int_equal(strspn(seen[i], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+						 "0123456789-_"),
+				 TP_SURVEY_TOKEN_LEN);
+		for (int j = 0; j < i; j++)
+			assert_string_not_equal(seen[i], seen[j]);
+	}
+	assert_false(tp_survey_token_valid(""));
+	assert_false(tp_survey_token_valid("AAAAAAAAAAAAAAAAAAAAA"));
+	assert_false(tp_survey_token_valid("AAAAAAAAAAAAAAAAAAAAAAA"));
+	assert_false(tp_survey_token_valid("AAAAAAAAAAAAAAAAAAAAA="));
+	assert_false(tp_survey_token_valid("AAAAAAAAAAAAAAAAAAAAA/"));
+	unsigned q;
+	char buf[64];
+	assert_int_equal(tp_survey_questions_parse("comment,nps", &q, &err), TP_OK);
+	assert_int_equal(q, TP_SURVEY_NPS | TP_SURVEY_COMMENT);
+	assert_string_equal(tp_survey_questions_format(q, buf, sizeof buf), "nps,comment");
+	assert_int_equal(tp_survey_questions_parse("nps,csat,ces,emotion,comment", &q, &err), TP_OK);
+	assert_int_equal(q, TP_SURVEY_ALL);
+	assert_int_equal(tp_survey_questions_parse("nps,,csat", &q, &err), TP_EINPUT);
+	assert_int_equal(tp_survey_questions_parse("npsx", &q, &err), TP_EINPUT);
+	assert_non_null(strstr(err.message, "npsx"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -322,6 +448,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(journey_replace_keeps_links_and_force_unassigns, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(responses_each_orders_and_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(version_1_file_is_migrated_and_keeps_data, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(survey_links_and_invitations, setup, teardown),
+		cmocka_unit_test(survey_tokens_and_questions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
