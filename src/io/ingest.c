@@ -33,8 +33,8 @@ static void add_problem(struct ingest *in, const char *field, const char *reason
 		return;
 	struct tp_ingest_problem *p = &res->kept[res->n_kept++];
 	p->index = in->index;
-	snprintf(p->field, sizeof p->field, "%s", field ? field : "");
-	snprintf(p->reason, sizeof p->reason, "%s", reason);
+	snprintf(p->field, sizeof p->field, "%.*s", (int)sizeof p->field - 1, field ? field : "");
+	snprintf(p->reason, sizeof p->reason, "%.*s", (int)sizeof p->reason - 1, reason);
 }
 
 /* The row converter's problem callback (io/rowconv.h). */
