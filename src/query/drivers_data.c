@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "query/dataset_internal.h"
+#include "query/filter.h"
 #include "touchpoint/drivers_data.h"
 
 bool tp_drivers_number(const char *text, double *out)
@@ -105,93 +106,14 @@ void tp_drivers_quadrants(const double *importance, const double *pct, size_t p,
 
 /* --- filters --- */
 
-struct rule {
-	int kind;             /* 0 touchpoint, 1 phase, 2 channel, 3 attribute */
-	const int32_t *codes; /* attribute column */
-	uint8_t *allowed;     /* by index or code */
-};
-
 struct filters {
-	size_t n;
-	struct rule rules[TP_QUERY_WHERE_MAX];
+	struct ds_filters where;
 	const struct tp_query *q;
 };
 
 static void filters_free(struct filters *f)
 {
-	for (size_t i = 0; i < f->n; i++)
-		free(f->rules[i].allowed);
-}
-
-static const struct ds_attr *find_attr(const struct tp_dataset *ds, const char *name)
-{
-	for (size_t i = 0; i < ds->n_attrs; i++)
-		if (strcmp(ds->attrs[i].name, name) == 0)
-			return &ds->attrs[i];
-	return NULL;
-}
-
-static enum tp_status unknown_attr(const struct tp_dataset *ds, const char *what,
-				   const char *name, struct tp_error *err)
-{
-	char known[400] = "";
-	size_t used = 0;
-	for (size_t i = 0; i < ds->n_attrs && used < sizeof known - 2; i++) {
-		int w = snprintf(known + used, sizeof known - used, "%s%s", i ? ", " : "",
-				 ds->attrs[i].name);
-		used += w > 0 ? (size_t)w : 0;
-	}
-	return tp_error_set(err, TP_EINPUT, "%s: no attribute \"%s\" (known: %s)", what, name,
-			    ds->n_attrs ? known : "none");
-}
-
-/* The rule for a --where name, made on first use. */
-static struct rule *rule_for(const struct tp_dataset *ds, struct filters *f, const char *name,
-			     struct tp_error *err)
-{
-	static const char *const fixed[] = {"touchpoint", "phase", "channel"};
-	int kind = 3;
-	for (int k = 0; k < 3; k++)
-		if (strcmp(name, fixed[k]) == 0)
-			kind = k;
-	const struct ds_attr *a = NULL;
-	if (kind == 3) {
-		a = find_attr(ds, name);
-		if (!a) {
-			unknown_attr(ds, "--where", name, err);
-			return NULL;
-		}
-	}
-	for (size_t i = 0; i < f->n; i++)
-		if (f->rules[i].kind == kind && (kind != 3 || f->rules[i].codes == a->codes))
-			return &f->rules[i];
-	const struct tp_journey *j = ds->journey;
-	size_t n = kind == 0 ? j->n_touchpoints : kind == 1 ? j->n_phases
-					  : kind == 2 ? j->n_channels : a->n_values;
-	struct rule *r = &f->rules[f->n];
-	r->kind = kind;
-	r->codes = a ? a->codes : NULL;
-	r->allowed = calloc(n + 1, 1);
-	if (!r->allowed) {
-		tp_error_set(err, TP_ENOMEM, "out of memory");
-		return NULL;
-	}
-	f->n++;
-	return r;
-}
-
-static int journey_index(const struct tp_journey *j, int kind, const char *id)
-{
-	for (size_t i = 0; kind == 0 && i < j->n_touchpoints; i++)
-		if (strcmp(j->touchpoints[i].id, id) == 0)
-			return (int)i;
-	for (size_t i = 0; kind == 1 && i < j->n_phases; i++)
-		if (strcmp(j->phases[i].id, id) == 0)
-			return (int)i;
-	for (size_t i = 0; kind == 2 && i < j->n_channels; i++)
-		if (strcmp(j->channels[i].id, id) == 0)
-			return (int)i;
-	return -1;
+	ds_filters_free(&f->where);
 }
 
 static enum tp_status filters_make(const struct tp_dataset *ds, const struct tp_query *q,
@@ -204,26 +126,7 @@ static enum tp_status filters_make(const struct tp_dataset *ds, const struct tp_
 	if (q->has_from && q->has_to && q->from >= q->to)
 		return tp_error_set(err, TP_EINPUT,
 				    "the period is empty (--from is not before --to)");
-	for (size_t i = 0; i < q->n_where && i < TP_QUERY_WHERE_MAX; i++) {
-		const struct tp_where *w = &q->where[i];
-		struct rule *r = rule_for(ds, f, w->name, err);
-		if (!r)
-			return err ? err->status : TP_EINPUT;
-		if (r->kind != 3) {
-			int idx = journey_index(ds->journey, r->kind, w->value);
-			if (idx < 0)
-				return tp_error_set(err, TP_EINPUT,
-						    "--where %s=%s: no %s \"%s\" in the journey",
-						    w->name, w->value, w->name, w->value);
-			r->allowed[idx] = 1;
-			continue;
-		}
-		const struct ds_attr *a = find_attr(ds, w->name);
-		for (size_t c = 0; c < a->n_values; c++)
-			if (strcmp(a->values[c], w->value) == 0)
-				r->allowed[c] = 1;
-	}
-	return TP_OK;
+	return ds_filters_make(ds, q->where, q->n_where, &f->where, err);
 }
 
 /* A customer response inside the period that passes every --where. */
@@ -234,20 +137,7 @@ static bool counted(const struct tp_dataset *ds, const struct filters *f, size_t
 	const struct tp_query *q = f->q;
 	if (q && ((q->has_from && ds->at[i] < q->from) || (q->has_to && ds->at[i] >= q->to)))
 		return false;
-	for (size_t k = 0; k < f->n; k++) {
-		const struct rule *r = &f->rules[k];
-		int16_t t = ds->touchpoint[i];
-		int64_t c;
-		switch (r->kind) {
-		case 0: c = t; break;
-		case 1: c = t < 0 ? -1 : ds->tp_phase[t]; break;
-		case 2: c = t < 0 ? -1 : ds->tp_channel[t]; break;
-		default: c = r->codes[i]; break;
-		}
-		if (c < 0 || !r->allowed[c])
-			return false;
-	}
-	return true;
+	return ds_filters_pass(ds, &f->where, i);
 }
 
 /* --- columns as numbers --- */
@@ -262,9 +152,9 @@ struct numeric {
 static enum tp_status numeric_make(const struct tp_dataset *ds, const char *what,
 				   const char *name, struct numeric *out, struct tp_error *err)
 {
-	out->attr = find_attr(ds, name);
+	out->attr = ds_attr_find(ds, name);
 	if (!out->attr)
-		return unknown_attr(ds, what, name, err);
+		return ds_attr_unknown(ds, what, name, err);
 	size_t n = out->attr->n_values;
 	out->by_code = malloc((n ? n : 1) * sizeof *out->by_code);
 	if (!out->by_code)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "query/dataset_internal.h"
+#include "query/filter.h"
 
 #define MAX_CELLS (1u << 21) /* groups a query may address */
 
@@ -103,20 +104,12 @@ struct digit {
 	size_t stride;
 };
 
-struct filter {
-	enum tp_dimension dim; /* TP_BY_TOUCHPOINT, _PHASE, _CHANNEL or _ATTR */
-	const int32_t *codes;
-	uint8_t *allowed;      /* by code */
-	size_t n;
-};
-
 struct plan {
 	const struct tp_dataset *ds;
 	const struct tp_query *q;
 	size_t n_digits;
 	struct digit digits[TP_QUERY_BY_MAX];
-	size_t n_filters;
-	struct filter filters[TP_QUERY_WHERE_MAX];
+	struct ds_filters filters;
 	size_t cells;
 	int period_digit; /* index of the month/quarter digit, -1 none */
 };
@@ -125,26 +118,16 @@ static void plan_free(struct plan *p)
 {
 	for (size_t i = 0; i < p->n_digits; i++)
 		free(p->digits[i].rank);
-	for (size_t i = 0; i < p->n_filters; i++)
-		free(p->filters[i].allowed);
+	ds_filters_free(&p->filters);
 }
 
 static const struct ds_attr *find_attr(const struct tp_dataset *ds, const char *name,
 				       struct tp_error *err)
 {
-	for (size_t i = 0; i < ds->n_attrs; i++)
-		if (strcmp(ds->attrs[i].name, name) == 0)
-			return &ds->attrs[i];
-	char known[400] = "";
-	size_t used = 0;
-	for (size_t i = 0; i < ds->n_attrs && used < sizeof known - 2; i++) {
-		int w = snprintf(known + used, sizeof known - used, "%s%s", i ? ", " : "",
-				 ds->attrs[i].name);
-		used += w > 0 ? (size_t)w : 0;
-	}
-	tp_error_set(err, TP_EINPUT, "no segment attribute \"%s\" (known: %s)", name,
-		     ds->n_attrs ? known : "none");
-	return NULL;
+	const struct ds_attr *a = ds_attr_find(ds, name);
+	if (!a)
+		ds_attr_unknown(ds, NULL, name, err);
+	return a;
 }
 
 struct ranked {
@@ -251,88 +234,6 @@ static enum tp_status plan_digits(struct plan *p, struct tp_error *err)
 	return TP_OK;
 }
 
-/* Index of a journey item by id, or -1. */
-static int journey_index(const struct tp_journey *j, enum tp_dimension dim, const char *id)
-{
-	if (dim == TP_BY_TOUCHPOINT) {
-		const struct tp_touchpoint *t = tp_journey_touchpoint(j, id);
-		return t ? (int)(t - j->touchpoints) : -1;
-	}
-	if (dim == TP_BY_PHASE) {
-		const struct tp_phase *ph = tp_journey_phase(j, id);
-		return ph ? (int)(ph - j->phases) : -1;
-	}
-	const struct tp_channel *c = tp_journey_channel(j, id);
-	return c ? (int)(c - j->channels) : -1;
-}
-
-static struct filter *filter_for(struct plan *p, const struct tp_where *w, struct tp_error *err)
-{
-	enum tp_dimension dim = TP_BY_ATTR;
-	if (strcmp(w->name, "touchpoint") == 0)
-		dim = TP_BY_TOUCHPOINT;
-	else if (strcmp(w->name, "phase") == 0)
-		dim = TP_BY_PHASE;
-	else if (strcmp(w->name, "channel") == 0)
-		dim = TP_BY_CHANNEL;
-	const struct ds_attr *attr = NULL;
-	if (dim == TP_BY_ATTR) {
-		attr = find_attr(p->ds, w->name, err);
-		if (!attr)
-			return NULL;
-	}
-	for (size_t i = 0; i < p->n_filters; i++) {
-		struct filter *f = &p->filters[i];
-		if (f->dim == dim && (dim != TP_BY_ATTR || f->codes == attr->codes))
-			return f;
-	}
-	struct filter *f = &p->filters[p->n_filters];
-	const struct tp_journey *j = p->ds->journey;
-	f->dim = dim;
-	f->codes = attr ? attr->codes : NULL;
-	f->n = dim == TP_BY_TOUCHPOINT ? j->n_touchpoints
-	       : dim == TP_BY_PHASE    ? j->n_phases
-	       : dim == TP_BY_CHANNEL  ? j->n_channels
-				       : attr->n_values;
-	f->allowed = calloc(f->n + 1, 1);
-	if (!f->allowed) {
-		tp_error_set(err, TP_ENOMEM, "out of memory");
-		return NULL;
-	}
-	p->n_filters++;
-	return f;
-}
-
-static enum tp_status plan_filters(struct plan *p, struct tp_error *err)
-{
-	const struct tp_query *q = p->q;
-	if (q->n_where > TP_QUERY_WHERE_MAX)
-		return tp_error_set(err, TP_EINPUT, "at most %d --where", TP_QUERY_WHERE_MAX);
-	for (size_t i = 0; i < q->n_where; i++) {
-		const struct tp_where *w = &q->where[i];
-		struct filter *f = filter_for(p, w, err);
-		if (!f)
-			return err ? err->status : TP_EINPUT;
-		if (f->dim != TP_BY_ATTR) {
-			int idx = journey_index(p->ds->journey, f->dim, w->value);
-			if (idx < 0)
-				return tp_error_set(err, TP_EINPUT, "--where %s=%s: no %s \"%s\" in the "
-								    "journey", w->name, w->value,
-						    w->name, w->value);
-			f->allowed[idx] = 1;
-			continue;
-		}
-		const struct ds_attr *a = NULL;
-		for (size_t k = 0; k < p->ds->n_attrs; k++)
-			if (p->ds->attrs[k].codes == f->codes)
-				a = &p->ds->attrs[k];
-		for (size_t c = 0; c < a->n_values; c++)
-			if (strcmp(a->values[c], w->value) == 0)
-				f->allowed[c] = 1;
-	}
-	return TP_OK;
-}
-
 /* --- the pass over the rows --- */
 
 struct acc {
@@ -387,25 +288,6 @@ static int64_t cell_of(const struct plan *p, size_t i)
 	return cell;
 }
 
-static bool passes(const struct plan *p, size_t i)
-{
-	const struct tp_dataset *ds = p->ds;
-	for (size_t k = 0; k < p->n_filters; k++) {
-		const struct filter *f = &p->filters[k];
-		int64_t c;
-		int16_t t = ds->touchpoint[i];
-		switch (f->dim) {
-		case TP_BY_TOUCHPOINT: c = t; break;
-		case TP_BY_PHASE: c = t < 0 ? -1 : ds->tp_phase[t]; break;
-		case TP_BY_CHANNEL: c = t < 0 ? -1 : ds->tp_channel[t]; break;
-		default: c = f->codes[i]; break;
-		}
-		if (c < 0 || !f->allowed[c])
-			return false;
-	}
-	return true;
-}
-
 /* Adds the rows of the window to acc; with pairs (eNPS), also records
  * (cell, respondent) for the anonymity count. */
 static void accumulate_rows(const struct plan *p, const struct window *w, size_t lo, size_t hi,
@@ -423,7 +305,7 @@ static void accumulate_rows(const struct plan *p, const struct window *w, size_t
 			continue;
 		if ((w->has_from && ds->at[i] < w->from) || (w->has_to && ds->at[i] >= w->to))
 			continue;
-		if (p->n_filters && !passes(p, i))
+		if (p->filters.n && !ds_filters_pass(ds, &p->filters, i))
 			continue;
 		int64_t cell = cell_of(p, i);
 		if (cell < 0)
@@ -810,7 +692,7 @@ enum tp_status tp_report_run(const struct tp_dataset *ds, const struct tp_query 
 	if (st == TP_OK)
 		st = plan_digits(&run.plan, err);
 	if (st == TP_OK)
-		st = plan_filters(&run.plan, err);
+		st = ds_filters_make(ds, q->where, q->n_where, &run.plan.filters, err);
 	if (st == TP_OK)
 		st = count_rows(&run, err);
 	if (st == TP_OK) {
