@@ -1,5 +1,6 @@
 /* cli/cli.c - helpers shared by the commands: errors, store opening, and
  * text layout that counts characters rather than bytes. */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -45,12 +46,26 @@ bool cli_wants_help(int argc, char **argv)
 	return false;
 }
 
+size_t cli_text_width(const char *s)
+{
+	size_t len = strlen(s);
+	return tp_utf8_valid(s, len, NULL) ? tp_utf8_length(s, len) : len;
+}
+
+const char *cli_fmt1(double v, char *buf, size_t size)
+{
+	if (fabs(v) < 0.05)
+		v = 0.0;
+	snprintf(buf, size, "%.1f", v);
+	return buf;
+}
+
 void cli_print_cell(FILE *out, const char *s, size_t width)
 {
 	if (!s)
 		s = "";
 	size_t len = strlen(s);
-	size_t chars = tp_utf8_valid(s, len, NULL) ? tp_utf8_length(s, len) : len;
+	size_t chars = cli_text_width(s);
 	if (chars <= width) {
 		fputs(s, out);
 		for (size_t i = chars; i < width; i++)

@@ -39,6 +39,12 @@ bool cli_wants_help(int argc, char **argv);
  * characters, not bytes), shortening it with "…" when too long. */
 void cli_print_cell(FILE *out, const char *s, size_t width);
 
+/* Terminal columns of s: its UTF-8 characters (its bytes if not UTF-8). */
+size_t cli_text_width(const char *s);
+
+/* v with one decimal into buf, never "-0.0"; returns buf. */
+const char *cli_fmt1(double v, char *buf, size_t size);
+
 /* Formats n with thousands separators ("1,234,567") into buf. */
 const char *cli_thousands(long long n, char *buf, size_t size);
 

@@ -81,18 +81,12 @@ static enum band band_of(const struct scale *s, double v)
 	return v < s->hi ? BAND_FAIR : BAND_GOOD;
 }
 
-static size_t text_width(const char *s)
-{
-	size_t len = strlen(s);
-	return tp_utf8_valid(s, len, NULL) ? tp_utf8_length(s, len) : len;
-}
-
 /* Prints s in exactly width columns: shortened with "…" or padded with
  * blanks (which cli_write_trimmed drops at the end of a line). Only the
  * text is coloured, never the padding. */
 static void cell(FILE *out, const char *s, size_t width, const char *colour)
 {
-	size_t w = text_width(s);
+	size_t w = cli_text_width(s);
 	if (colour)
 		fputs(colour, out);
 	if (w > width)
@@ -108,7 +102,7 @@ static void cell(FILE *out, const char *s, size_t width, const char *colour)
 /* Prints a whole line of text shortened to MAP_WIDTH columns. */
 static void line(FILE *out, const char *s)
 {
-	if (text_width(s) > MAP_WIDTH)
+	if (cli_text_width(s) > MAP_WIDTH)
 		cli_print_cell(out, s, MAP_WIDTH);
 	else
 		fputs(s, out);
@@ -176,14 +170,6 @@ static void place_groups(struct map *m, const struct tp_report *r)
 	}
 }
 
-static const char *fmt1(double v, char *buf, size_t size)
-{
-	if (fabs(v) < 0.05)
-		v = 0.0;
-	snprintf(buf, size, "%.1f", v);
-	return buf;
-}
-
 /* Line k (0: names, 1: value and band, 2: n) of a cell. */
 static void cell_line(FILE *out, struct map *m, const struct map_cell *mc, int k)
 {
@@ -199,7 +185,7 @@ static void cell_line(FILE *out, struct map *m, const struct map_cell *mc, int k
 		cell(out, "not measured", w, NULL);
 	} else if (k == 1) {
 		enum band b = band_of(m->scale, g->estimate.value);
-		snprintf(buf, sizeof buf, "%s%s %s", fmt1(g->estimate.value, v, sizeof v),
+		snprintf(buf, sizeof buf, "%s%s %s", cli_fmt1(g->estimate.value, v, sizeof v),
 			 m->scale->unit, band_word[b]);
 		cell(out, buf, w, m->colour ? band_colour[b] : NULL);
 	} else if (has_value) {

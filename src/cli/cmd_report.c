@@ -227,21 +227,6 @@ static int print_csv(const struct tp_report *r)
 
 /* --- the table --- */
 
-static size_t text_width(const char *s)
-{
-	size_t len = strlen(s);
-	return tp_utf8_valid(s, len, NULL) ? tp_utf8_length(s, len) : len;
-}
-
-/* One decimal, never "-0.0". */
-static const char *fmt1(double v, char *buf, size_t size)
-{
-	if (fabs(v) < 0.05)
-		v = 0.0;
-	snprintf(buf, size, "%.1f", v);
-	return buf;
-}
-
 static void format_p(double p, char *buf, size_t size)
 {
 	if (p < 0.001)
@@ -274,10 +259,10 @@ static void row_text(const struct tp_group *g, struct row_text *t)
 	snprintf(t->n, sizeof t->n, "%s%s", cli_thousands(g->n, a, sizeof a), g->small ? "*" : " ");
 	t->value[0] = t->ci[0] = t->change[0] = '\0';
 	if (g->estimate.has_value)
-		snprintf(t->value, sizeof t->value, "%s", fmt1(g->estimate.value, a, sizeof a));
+		snprintf(t->value, sizeof t->value, "%s", cli_fmt1(g->estimate.value, a, sizeof a));
 	if (g->estimate.has_ci)
-		snprintf(t->ci, sizeof t->ci, "[%s, %s]", fmt1(g->estimate.lo, a, sizeof a),
-			 fmt1(g->estimate.hi, b, sizeof b));
+		snprintf(t->ci, sizeof t->ci, "[%s, %s]", cli_fmt1(g->estimate.lo, a, sizeof a),
+			 cli_fmt1(g->estimate.hi, b, sizeof b));
 	if (!g->has_change)
 		return;
 	const char *vs = g->change_vs ? g->change_vs : "?";
@@ -306,15 +291,15 @@ static void measure(const struct tp_report *r, const struct row_text *rows, stru
 {
 	snprintf(l->ci_head, sizeof l->ci_head, "%.10g%% CI", r->level * 100.0);
 	l->nw = 2;
-	l->vw = text_width(metric_label(r->metric));
-	l->cw = text_width(l->ci_head);
+	l->vw = cli_text_width(metric_label(r->metric));
+	l->cw = cli_text_width(l->ci_head);
 	l->show_value = r->metric != TP_METRIC_RESPONSES;
 	for (size_t i = 0; i < r->n_by; i++)
-		l->kw[i] = text_width(tp_by_name(&r->by[i], l->names[i], sizeof l->names[i]));
+		l->kw[i] = cli_text_width(tp_by_name(&r->by[i], l->names[i], sizeof l->names[i]));
 	for (size_t g = 0; g < r->n_groups; g++) {
 		const struct tp_group *gr = &r->groups[g];
 		for (size_t i = 0; i < r->n_by; i++)
-			l->kw[i] = max_sz(l->kw[i], text_width(key_text(gr, i)));
+			l->kw[i] = max_sz(l->kw[i], cli_text_width(key_text(gr, i)));
 		l->nw = max_sz(l->nw, strlen(rows[g].n));
 		l->vw = max_sz(l->vw, strlen(rows[g].value));
 		l->cw = max_sz(l->cw, strlen(rows[g].ci));

@@ -60,6 +60,14 @@ struct sq_store {
 	sqlite3_stmt *value_add;
 };
 
+/* A score column's value, TP_SCORE_NONE when NULL. */
+static inline int sq_column_score(sqlite3_stmt *st, int col)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return TP_SCORE_NONE;
+	return sqlite3_column_int(st, col);
+}
+
 /* Fills err with the database's message for rc, prefixed by what failed. */
 enum tp_status sq_error(struct sq_store *s, int rc, const char *what, struct tp_error *err);
 

@@ -535,13 +535,6 @@ static enum tp_status prepare_each(struct each_state *e, int64_t limit, bool new
 	return TP_OK;
 }
 
-static int column_score(sqlite3_stmt *st, int col)
-{
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
-		return TP_SCORE_NONE;
-	return sqlite3_column_int(st, col);
-}
-
 /* Fills r from the current row; attribute values are copied into e. */
 static enum tp_status read_row(struct each_state *e, struct tp_response *r, struct tp_error *err)
 {
@@ -552,10 +545,10 @@ static enum tp_status read_row(struct each_state *e, struct tp_response *r, stru
 	r->respondent_id = (const char *)sqlite3_column_text(st, 2);
 	r->respondent_type = (enum tp_respondent_type)sqlite3_column_int(st, 3);
 	r->touchpoint = (const char *)sqlite3_column_text(st, 4);
-	r->nps = column_score(st, 5);
-	r->csat = column_score(st, 6);
-	r->ces = column_score(st, 7);
-	r->emotion = column_score(st, 8);
+	r->nps = sq_column_score(st, 5);
+	r->csat = sq_column_score(st, 6);
+	r->ces = sq_column_score(st, 7);
+	r->emotion = sq_column_score(st, 8);
 	r->comment = (const char *)sqlite3_column_text(st, 9);
 	r->lang = (const char *)sqlite3_column_text(st, 10);
 	size_t n = 0;

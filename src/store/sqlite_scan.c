@@ -51,13 +51,6 @@ static enum tp_status touchpoint_indexes(struct sq_store *s, const struct tp_jou
 	return TP_OK;
 }
 
-static int column_score(sqlite3_stmt *st, int col)
-{
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
-		return TP_SCORE_NONE;
-	return sqlite3_column_int(st, col);
-}
-
 static enum tp_status prepare_scan(struct sq_store *s, sqlite3_stmt **out, struct tp_error *err)
 {
 	size_t cap = 512 + s->n_attrs * 24;
@@ -104,10 +97,10 @@ enum tp_status sq_scan(void *impl, const struct tp_journey *journey, int64_t aft
 			.submitted_at = sqlite3_column_int64(q, 1),
 			.touchpoint = -1,
 			.respondent_type = (enum tp_respondent_type)sqlite3_column_int(q, 3),
-			.nps = column_score(q, 4),
-			.csat = column_score(q, 5),
-			.ces = column_score(q, 6),
-			.emotion = column_score(q, 7),
+			.nps = sq_column_score(q, 4),
+			.csat = sq_column_score(q, 5),
+			.ces = sq_column_score(q, 6),
+			.emotion = sq_column_score(q, 7),
 			.has_comment = sqlite3_column_int(q, 8) != 0,
 			.respondent = hash_text(sqlite3_column_text(q, 9)),
 			.n_attrs = n_attrs,
