@@ -41,10 +41,26 @@ enum tp_text_lang tp_text_lang_guess(const char *text, size_t len);
 
 struct tp_sentiment;
 
+/* Emotion categories read from word lists the project writes itself
+ * (data/emotion/), with the sentiment engine's negation handling. */
+enum tp_emotion {
+	TP_EMOTION_JOY,
+	TP_EMOTION_TRUST,
+	TP_EMOTION_SURPRISE,
+	TP_EMOTION_ANGER, /* anger and frustration */
+	TP_EMOTION_FEAR,  /* fear and anxiety */
+	TP_EMOTION_SADNESS,
+	TP_EMOTION_COUNT
+};
+
+/* "joy", "trust", "surprise", "anger", "fear", "sadness". */
+const char *tp_emotion_name(enum tp_emotion e);
+
 struct tp_sentiment_scores {
 	double compound;      /* -1..1 */
 	double pos, neu, neg; /* proportions of the text, summing to 1 (all 0
 				 for a text without words) */
+	double emotions[TP_EMOTION_COUNT]; /* intensity of each category, 0..1 */
 };
 
 /* Builds the engine for `lang` from the embedded lexicon. Returns NULL and
@@ -66,5 +82,28 @@ enum tp_status tp_sentiment_score(const struct tp_sentiment *s, const char *text
 
 /* "positive" (compound >= 0.05), "negative" (<= -0.05) or "neutral". */
 const char *tp_sentiment_label(double compound);
+
+/* Words of a text for learned models and topics: split on anything that is
+ * not a letter or digit, lower-cased, accents folded (á -> a, ñ kept as ñ),
+ * then reduced to their Snowball stem (libstemmer) for the language. A
+ * tokenizer holds a stemmer, which is not thread-safe: use one per thread. */
+struct tp_tokenizer;
+
+struct tp_tokenizer *tp_tokenizer_new(enum tp_text_lang lang, struct tp_error *err);
+void tp_tokenizer_free(struct tp_tokenizer *t);
+
+struct tp_token {
+	const char *stem;   /* NUL-terminated, valid until the callback returns */
+	size_t stem_len;
+	const char *word;   /* the folded word before stemming, NUL-terminated */
+	size_t word_len;
+	int stop;           /* 1 for a stop word (lists pruned so they never hold
+			       sentiment, negation or contrast words) */
+};
+
+/* Calls fn for each word of text[0..len) in order; stops early when fn
+ * returns non-zero and returns that value (0 otherwise). */
+typedef int (*tp_token_fn)(const struct tp_token *tok, void *ctx);
+int tp_tokenize(struct tp_tokenizer *t, const char *text, size_t len, tp_token_fn fn, void *ctx);
 
 #endif

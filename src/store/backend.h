@@ -55,7 +55,7 @@ struct tp_store_backend {
 };
 
 /* The schema version this program writes; every backend migrates to it. */
-#define TP_SCHEMA_VERSION 2
+#define TP_SCHEMA_VERSION 3
 
 extern const struct tp_store_backend tp_sqlite_backend;
 

@@ -54,6 +54,28 @@ static const char *const migrations[] = {
 	"  invitation TEXT, questions INTEGER NOT NULL CHECK (questions BETWEEN 1 AND 31),"
 	"  lang TEXT, created_at INTEGER NOT NULL, used_at INTEGER);"
 	"CREATE INDEX survey_link_touchpoint ON survey_link (touchpoint_id);",
+	/* 2 -> 3: analysis tables.
+	 * comment_analysis: one row per response whose comment has been read by
+	 *   `text analyze` (model "lexicon" or "learned"; label -1/0/1; emotion
+	 *   intensities 0..1); rows are added only for responses not yet in it.
+	 * text_model: the learned sentiment model per language (`text train`).
+	 * outcome: business outcomes per respondent (`outcomes import`).
+	 * benchmark: published indicators of other companies (`benchmark import`). */
+	"CREATE TABLE comment_analysis (response_id INTEGER PRIMARY KEY"
+	"  REFERENCES response(id) ON DELETE CASCADE,"
+	"  lang TEXT NOT NULL, model TEXT NOT NULL, compound REAL NOT NULL,"
+	"  label INTEGER NOT NULL CHECK (label BETWEEN -1 AND 1),"
+	"  joy REAL NOT NULL, trust REAL NOT NULL, surprise REAL NOT NULL,"
+	"  anger REAL NOT NULL, fear REAL NOT NULL, sadness REAL NOT NULL);"
+	"CREATE TABLE text_model (lang TEXT PRIMARY KEY, trained_at INTEGER NOT NULL,"
+	"  n INTEGER NOT NULL, seed INTEGER NOT NULL, cv_accuracy REAL NOT NULL,"
+	"  lexicon_accuracy REAL NOT NULL, model BLOB NOT NULL);"
+	"CREATE TABLE outcome (respondent_key TEXT NOT NULL, name TEXT NOT NULL,"
+	"  value REAL NOT NULL, PRIMARY KEY (respondent_key, name)) WITHOUT ROWID;"
+	"CREATE TABLE benchmark (sector TEXT NOT NULL, company TEXT NOT NULL,"
+	"  metric TEXT NOT NULL, period TEXT NOT NULL, value REAL NOT NULL,"
+	"  n INTEGER NOT NULL CHECK (n >= 0),"
+	"  PRIMARY KEY (sector, company, metric, period)) WITHOUT ROWID;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -81,7 +81,7 @@ class InitTest(CliTest):
     def test_init_creates_wal_database_and_is_idempotent(self):
         out = self.ok("init")
         self.assertIn("Created", out)
-        self.assertEqual(self.query("PRAGMA user_version"), [(2,)])
+        self.assertEqual(self.query("PRAGMA user_version"), [(3,)])
         self.assertEqual(self.query("PRAGMA journal_mode"), [("wal",)])
         before = self.dump()
         out = self.ok("init")

@@ -327,7 +327,9 @@ static void version_1_file_is_migrated_and_keeps_data(void **state)
 	/* Turn the file back into what touchpoint 1's schema wrote. */
 	sqlite3 *db;
 	sqlite3_open(db_path, &db);
-	assert_int_equal(sqlite3_exec(db, "DROP TABLE survey_link; PRAGMA user_version = 1",
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE benchmark; DROP TABLE outcome; DROP TABLE text_model;"
+				      "DROP TABLE comment_analysis; DROP TABLE survey_link;"
+				      "PRAGMA user_version = 1",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
 	sqlite3_close(db);
@@ -336,10 +338,12 @@ static void version_1_file_is_migrated_and_keeps_data(void **state)
 	assert_int_equal(tp_store_open(db_path, TP_STORE_CREATE, &s, &err), TP_OK);
 	assert_int_equal(tp_store_found_version(s), 1);
 	tp_store_close(s);
-	assert_int_equal(scalar("PRAGMA user_version"), 2);
+	assert_int_equal(scalar("PRAGMA user_version"), 3);
 	assert_int_equal(scalar("SELECT nps FROM response WHERE response_key = 'old-1'"), 7);
 	assert_int_equal(scalar("SELECT count(*) FROM touchpoint"), 2);
 	assert_int_equal(scalar("SELECT count(*) FROM survey_link"), 0);
+	assert_int_equal(scalar("SELECT count(*) FROM comment_analysis"), 0);
+	assert_int_equal(scalar("SELECT count(*) FROM outcome"), 0);
 }
 
 static int count_links(const struct tp_survey_link *l, void *ctx)
