@@ -68,7 +68,8 @@ struct tp_web_route {
 	const char *method; /* "GET", "POST" */
 	const char *path;   /* "/api/v1/journey" */
 };
-size_t tp_web_routes(const struct tp_web_route **out);
+size_t tp_web_route_count(void);
+const struct tp_web_route *tp_web_route_at(size_t i); /* NULL past the end */
 
 /* The OpenAPI 3.0 document of the API, as JSON text (NUL-terminated). */
 const char *tp_web_openapi_json(size_t *len);

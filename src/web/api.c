@@ -309,29 +309,37 @@ static void get_openapi(const struct web_request *req, struct web_reply *rep)
 /* --- routing --- */
 
 /* A path with a {name} segment matches any one non-empty segment there
- * (the handler reads it from req->path). */
-static const struct tp_web_route route_list[] = {
-    {"GET", "/api/v1/journey"},	   {"GET", "/api/v1/touchpoints"},    {"POST", "/api/v1/responses"},
-    {"GET", "/api/v1/indicators"}, {"GET", "/api/v1/openapi.json"},   {"GET", "/"},
-    {"GET", "/t/{touchpoint_id}"}, {"GET", "/p/{phase_id}"},	      {"GET", "/c/{channel_id}"},
-    {"GET", "/respondents"},	   {"GET", "/static/touchpoint.css"}, {"GET", "/s/{token}"},
-    {"POST", "/s/{token}"},	   {"GET", "/s/{token}/qr.svg"},
+ * (the handler reads it from req->path). One line per route. */
+static const struct route {
+	struct tp_web_route r;
+	handler_fn fn;
+} routes[] = {
+    {{"GET", "/api/v1/journey"}, get_journey},
+    {{"GET", "/api/v1/touchpoints"}, get_touchpoints},
+    {{"POST", "/api/v1/responses"}, post_responses},
+    {{"GET", "/api/v1/indicators"}, get_indicators},
+    {{"GET", "/api/v1/openapi.json"}, get_openapi},
+    {{"GET", "/"}, web_page_map},
+    {{"GET", "/t/{touchpoint_id}"}, web_page_touchpoint},
+    {{"GET", "/p/{phase_id}"}, web_page_phase},
+    {{"GET", "/c/{channel_id}"}, web_page_channel},
+    {{"GET", "/respondents"}, web_page_respondents},
+    {{"GET", "/static/touchpoint.css"}, web_page_css},
+    {{"GET", "/s/{token}"}, web_page_survey},
+    {{"POST", "/s/{token}"}, web_page_survey_post},
+    {{"GET", "/s/{token}/qr.svg"}, web_page_survey_qr},
 };
-static const handler_fn handlers[] = {
-    get_journey,	  get_touchpoints,	post_responses,	     get_indicators,
-    get_openapi,	  web_page_map,		web_page_touchpoint, web_page_phase,
-    web_page_channel,	  web_page_respondents, web_page_css,	     web_page_survey,
-    web_page_survey_post, web_page_survey_qr,
-};
-_Static_assert(sizeof route_list / sizeof route_list[0] == sizeof handlers / sizeof handlers[0],
-	       "one handler per route");
 
-#define N_ROUTES (sizeof route_list / sizeof route_list[0])
+#define N_ROUTES (sizeof routes / sizeof routes[0])
 
-size_t tp_web_routes(const struct tp_web_route **out)
+size_t tp_web_route_count(void)
 {
-	*out = route_list;
 	return N_ROUTES;
+}
+
+const struct tp_web_route *tp_web_route_at(size_t i)
+{
+	return i < N_ROUTES ? &routes[i].r : NULL;
 }
 
 /* True when path matches pattern: equal, or equal but for a "{name}"
@@ -356,10 +364,10 @@ void web_route(const struct web_request *req, struct web_reply *rep)
 	bool path_known = false;
 	size_t last = 0;
 	for (size_t i = 0; i < N_ROUTES; i++) {
-		if (!path_match(route_list[i].path, req->path))
+		if (!path_match(routes[i].r.path, req->path))
 			continue;
-		if (strcmp(req->method, route_list[i].method) == 0) {
-			handlers[i](req, rep);
+		if (strcmp(req->method, routes[i].r.method) == 0) {
+			routes[i].fn(req, rep);
 			return;
 		}
 		path_known = true;
@@ -371,7 +379,7 @@ void web_route(const struct web_request *req, struct web_reply *rep)
 		return;
 	}
 	/* Each path answers one method. */
-	rep->allow = route_list[last].method;
+	rep->allow = routes[last].r.method;
 	web_reply_error(rep, 405, NULL, "%.200s is not allowed on %.300s (use %s)", req->method,
-			req->path, route_list[last].method);
+			req->path, routes[last].r.method);
 }
