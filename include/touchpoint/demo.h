@@ -5,8 +5,13 @@
  * months (2025-01-01 to 2026-06-30 UTC) with Spanish and English comments
  * that fit their scores, and patterns worth finding: a weak touchpoint
  * (call-soporte), one that improves from October 2025 (app-activacion),
- * and a segment that differs (segmento=empresa scores lower). The same
- * seed always gives the same data. */
+ * and a segment that differs (segmento=empresa scores lower); and for the
+ * analyses of touchpoint/analysis.h: importance ratings where leaders
+ * overrate product expertise (experiencia) and customers value
+ * responsiveness (rapidez), staff estimates that overrate call-soporte,
+ * employees' team (= touchpoint owner), engagement and an eNPS that follows
+ * their customers, and app-consumo, satisfying but with negative emotion.
+ * The same seed always gives the same data. */
 #ifndef TOUCHPOINT_DEMO_H
 #define TOUCHPOINT_DEMO_H
 

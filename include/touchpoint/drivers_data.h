@@ -30,6 +30,8 @@
 #include "touchpoint/error.h"
 #include "touchpoint/query.h"
 
+struct tp_outcome_values; /* touchpoint/outcomes.h */
+
 enum tp_drivers_shape {
 	TP_DRIVERS_ATTRIBUTES,  /* one observation per response */
 	TP_DRIVERS_TOUCHPOINTS, /* one observation per respondent */
@@ -51,6 +53,11 @@ struct tp_drivers_spec {
 	/* Period and --where filters (its metric and --by are ignored); NULL
 	 * for none. */
 	const struct tp_query *filter;
+	/* outcomes: a business outcome per respondent (touchpoint/outcomes.h)
+	 * as the outcome, when not NULL (outcome_attr and outcome are then
+	 * ignored): each observation takes its respondent's value (NAN for
+	 * anonymous responses and respondents without one). */
+	const struct tp_outcome_values *outcome_values;
 };
 
 struct tp_drivers_data {

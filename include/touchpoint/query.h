@@ -38,6 +38,12 @@ enum tp_status tp_dataset_open(struct tp_store *store, struct tp_dataset **out,
 enum tp_status tp_dataset_refresh(struct tp_dataset *ds, struct tp_store *store, int64_t *added,
 				  struct tp_error *err);
 
+/* Adds the comments' sentiment (comment_analysis, as `touchpoint text
+ * analyze` stored it) to the dataset, for TP_METRIC_SENTIMENT; from then
+ * on tp_dataset_refresh keeps it up to date. Cheap when nothing changed. */
+enum tp_status tp_dataset_load_sentiment(struct tp_dataset *ds, struct tp_store *store,
+					 struct tp_error *err);
+
 const struct tp_journey *tp_dataset_journey(const struct tp_dataset *ds);
 int64_t tp_dataset_size(const struct tp_dataset *ds);
 void tp_dataset_free(struct tp_dataset *ds);
@@ -52,9 +58,12 @@ enum tp_metric {
 	TP_METRIC_EMOTION,      /* mean of -3..+3, customers */
 	TP_METRIC_RESPONSES,    /* count of customer responses (value = n) */
 	TP_METRIC_COMMENT_RATE, /* % of customer responses with a comment */
+	TP_METRIC_SENTIMENT,    /* mean compound of analysed customer comments
+				   (-1..1); needs tp_dataset_load_sentiment */
 };
 
-/* "nps", "enps", "csat", "ces", "emotion", "responses", "comment_rate". */
+/* "nps", "enps", "csat", "ces", "emotion", "responses", "comment_rate",
+ * "sentiment". */
 bool tp_metric_parse(const char *name, enum tp_metric *out);
 const char *tp_metric_name(enum tp_metric metric);
 
@@ -123,7 +132,8 @@ struct tp_group {
 	bool small;                       /* n < min_n: shown, but not as a fact */
 	struct tp_nps_counts nps;         /* NPS and eNPS */
 	int64_t successes;                /* CSAT: 4-5 answers; comment rate: comments */
-	double sd;                        /* CES, emotion: sample standard deviation */
+	double sd;                        /* CES, emotion, sentiment: sample standard deviation */
+	int64_t positive, neutral, negative; /* sentiment: comments by label */
 	/* Against the previous period (when grouped by month or quarter: the
 	 * group with the same other keys one period earlier) or against the
 	 * baseline (has_baseline). */

@@ -68,7 +68,9 @@ enum tp_status tp_store_journey_replace(struct tp_store *store,
 /* --- responses --- */
 
 /* Transactions group many inserts: all of them are kept by commit, none by
- * rollback. Inserting outside a transaction is allowed (one per insert). */
+ * rollback. Inserting outside a transaction is allowed (one per insert).
+ * A begin inside an open transaction opens a savepoint: its commit keeps
+ * its work within the outer transaction, its rollback undoes only that. */
 enum tp_status tp_store_begin(struct tp_store *store, struct tp_error *err);
 enum tp_status tp_store_commit(struct tp_store *store, struct tp_error *err);
 enum tp_status tp_store_rollback(struct tp_store *store, struct tp_error *err);
@@ -179,6 +181,9 @@ struct tp_comment_query {
 	enum tp_score_group group;
 	const char *lang; /* NULL or "" for any */
 	int64_t offset, limit;
+	/* textlearn: by the stored analysis (comment_analysis); 0 for any */
+	int sentiment; /* 1 positive, 2 neutral, 3 negative */
+	int emotion;   /* 1 + enum tp_emotion: comments where it is present (> 0) */
 };
 
 /* One comment as read; strings valid only during the callback. */
@@ -188,6 +193,9 @@ struct tp_comment {
 	int nps, csat, ces, emotion; /* or TP_SCORE_NONE */
 	const char *comment;
 	const char *lang; /* or NULL */
+	bool analysed;    /* textlearn: has a comment_analysis row */
+	int label;        /* -1, 0, 1 when analysed */
+	double compound;
 };
 typedef int (*tp_comment_fn)(const struct tp_comment *c, void *ctx);
 
@@ -247,7 +255,10 @@ enum tp_status tp_store_survey_get(struct tp_store *store, const char *token,
  * means the answer is durable. An r whose response_id is already stored
  * changes nothing (*inserted false, TP_OK), so a double submit is harmless.
  * An invitation link already used by another answer gives TP_ECONFLICT;
- * an unknown token TP_ENOTFOUND. Must not be called inside a transaction. */
+ * an unknown token TP_ENOTFOUND. Called inside a transaction, it is a
+ * savepoint of it (undone alone on failure, committed with the rest). When
+ * the store has a group commit writer attached (the server's), the answer
+ * is queued to it and this returns once that writer has committed it. */
 enum tp_status tp_store_survey_answer(struct tp_store *store, const char *token,
 				      const struct tp_response *r, bool *inserted,
 				      struct tp_error *err);
@@ -274,5 +285,157 @@ enum tp_status tp_survey_questions_parse(const char *text, unsigned *out, struct
 
 /* Writes the bits as "nps,csat,..." into buf (64 bytes are enough). */
 const char *tp_survey_questions_format(unsigned q, char *buf, size_t size);
+
+/* --- text analytics (textlearn): comments, their analysis, models --- */
+
+/* A stored response with a non-empty comment; strings valid only during
+ * the callback. */
+struct tp_text_row {
+	int64_t id;             /* row id (comment_analysis.response_id) */
+	const char *comment;
+	size_t comment_len;
+	const char *lang;       /* the response's language, or NULL */
+	const char *touchpoint; /* touchpoint id, or NULL */
+	enum tp_respondent_type respondent_type;
+	int nps, csat;          /* or TP_SCORE_NONE */
+};
+
+/* Which comments: ids above after_id in id order, at most limit (0 = all). */
+struct tp_text_query {
+	int64_t after_id;
+	int64_t limit;
+	bool pending;           /* only responses not yet in comment_analysis */
+	bool customers;         /* only customer responses */
+	bool scored;            /* only responses with an NPS or CSAT answer */
+	const char *touchpoint; /* NULL or "" for any */
+};
+typedef int (*tp_text_row_fn)(const struct tp_text_row *row, void *ctx);
+
+/* Calls fn for each comment q selects; fn returns non-zero to stop. */
+enum tp_status tp_store_text_rows(struct tp_store *store, const struct tp_text_query *q,
+				  tp_text_row_fn fn, void *ctx, struct tp_error *err);
+
+/* One comment's analysis (a row of comment_analysis). */
+struct tp_comment_analysis {
+	int64_t response_id;
+	char lang[8];      /* "es" or "en" */
+	char model[16];    /* "lexicon" or "learned" */
+	double compound;   /* -1..1 */
+	int label;         /* -1 negative, 0 neutral, 1 positive */
+	double emotions[6]; /* joy, trust, surprise, anger, fear, sadness: 0..1 */
+};
+
+/* Stores rows[0..n); a response already analysed keeps its first analysis.
+ * Call inside a transaction: all or nothing with it. */
+enum tp_status tp_store_analysis_add(struct tp_store *store, const struct tp_comment_analysis *rows,
+				     size_t n, struct tp_error *err);
+
+/* *analysed: rows in comment_analysis; *pending: comments not yet in it. */
+enum tp_status tp_store_analysis_counts(struct tp_store *store, int64_t *analysed,
+					int64_t *pending, struct tp_error *err);
+
+/* Calls fn for each stored analysis with response_id > after_id, in
+ * response_id order; fn returns non-zero to stop. */
+typedef int (*tp_analysis_fn)(const struct tp_comment_analysis *a, void *ctx);
+enum tp_status tp_store_analysis_each(struct tp_store *store, int64_t after_id,
+				      tp_analysis_fn fn, void *ctx, struct tp_error *err);
+
+/* A learned sentiment model's record (a row of text_model). */
+struct tp_text_model_info {
+	char lang[8];
+	int64_t trained_at; /* UTC seconds */
+	int64_t n;          /* labelled examples it was trained on */
+	uint64_t seed;
+	double cv_accuracy, lexicon_accuracy;
+};
+
+/* Over a touchpoint's analysed customer comments: *analysed of them, and
+ * with_emotion[e] of them where emotion e (joy, trust, surprise, anger,
+ * fear, sadness) is present (> 0). */
+enum tp_status tp_store_emotion_counts(struct tp_store *store, const char *touchpoint,
+				       int64_t *analysed, int64_t with_emotion[6],
+				       struct tp_error *err);
+
+/* Stores (or replaces) the model of info->lang. */
+enum tp_status tp_store_text_model_put(struct tp_store *store,
+				       const struct tp_text_model_info *info, const void *blob,
+				       size_t len, struct tp_error *err);
+
+/* Reads the model of lang into *info and, when blob is not NULL, a copy of
+ * its bytes the caller frees with free() into *blob / *len. TP_ENOTFOUND
+ * when no model was trained for lang. */
+enum tp_status tp_store_text_model_get(struct tp_store *store, const char *lang,
+				       struct tp_text_model_info *info, void **blob,
+				       size_t *len, struct tp_error *err);
+
+/* --- business outcomes and benchmarks (outcomes) --- */
+
+/* One business outcome of one respondent (a row of outcome): strings are
+ * the caller's (or, in a callback, valid only during the call). */
+struct tp_outcome_row {
+	const char *respondent_key; /* the respondents' respondent_id */
+	const char *name;           /* "revenue", "churned", ... */
+	double value;               /* finite */
+};
+
+/* Stores rows[0..n) in one transaction (a savepoint inside an open one):
+ * a respondent's value for a name already stored is replaced. On error
+ * nothing is stored. */
+enum tp_status tp_store_outcome_put(struct tp_store *store, const struct tp_outcome_row *rows,
+				    size_t n, struct tp_error *err);
+
+/* Calls fn for each stored outcome of `name` (every name when NULL), by
+ * name then respondent; fn returns non-zero to stop. */
+typedef int (*tp_outcome_fn)(const struct tp_outcome_row *row, void *ctx);
+enum tp_status tp_store_outcome_each(struct tp_store *store, const char *name, tp_outcome_fn fn,
+				     void *ctx, struct tp_error *err);
+
+/* Calls fn for each outcome name with its number of respondents, by name. */
+typedef int (*tp_outcome_name_fn)(const char *name, int64_t respondents, void *ctx);
+enum tp_status tp_store_outcome_names(struct tp_store *store, tp_outcome_name_fn fn, void *ctx,
+				      struct tp_error *err);
+
+struct tp_outcome_counts {
+	int64_t values;           /* stored (respondent, name) values */
+	int64_t respondents;      /* distinct respondents with an outcome */
+	int64_t names;            /* distinct outcome names */
+	int64_t without_response; /* respondents with an outcome and no response */
+};
+enum tp_status tp_store_outcome_counts(struct tp_store *store, struct tp_outcome_counts *out,
+				       struct tp_error *err);
+
+/* How many of keys[0..n) (distinct respondent ids) have no stored
+ * response, into *out. */
+enum tp_status tp_store_respondents_unanswered(struct tp_store *store, const char *const *keys,
+					       size_t n, int64_t *out, struct tp_error *err);
+
+/* One published indicator of a company (a row of benchmark). */
+struct tp_benchmark_row {
+	const char *sector, *company;
+	const char *metric; /* "nps", "csat", "ces", or "<metric>_sd" */
+	const char *period; /* "2026", "2026-Q1" or "2026-01" */
+	double value;
+	int64_t n;          /* >= 0 */
+};
+
+/* Stores rows[0..n) in one transaction; a row whose (sector, company,
+ * metric, period) is stored replaces it. On error nothing is stored. */
+enum tp_status tp_store_benchmark_put(struct tp_store *store, const struct tp_benchmark_row *rows,
+				      size_t n, struct tp_error *err);
+
+/* Calls fn for each stored row of metric and period (any when NULL), by
+ * metric, period, sector, company; fn returns non-zero to stop. */
+typedef int (*tp_benchmark_fn)(const struct tp_benchmark_row *row, void *ctx);
+enum tp_status tp_store_benchmark_each(struct tp_store *store, const char *metric,
+				       const char *period, tp_benchmark_fn fn, void *ctx,
+				       struct tp_error *err);
+
+/* The meta value of key ("company.name", "company.sector") into buf
+ * (truncated to size - 1 bytes); TP_ENOTFOUND when it is not set. */
+enum tp_status tp_store_meta_get(struct tp_store *store, const char *key, char *buf, size_t size,
+				 struct tp_error *err);
+/* Sets (or replaces) the meta value of key. */
+enum tp_status tp_store_meta_set(struct tp_store *store, const char *key, const char *value,
+				 struct tp_error *err);
 
 #endif

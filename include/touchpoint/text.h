@@ -12,7 +12,9 @@
  *
  * An engine is built once per language from lexicons embedded in the
  * library and is then read-only: one engine may score texts from many
- * threads at once. Scoring allocates nothing for texts of up to 256 words. */
+ * threads at once. Scoring allocates nothing for texts of up to 256 words,
+ * except a Snowball stemmer the first time (and whenever more than 16
+ * threads score at once): the engine keeps a pool of them. */
 #ifndef TOUCHPOINT_TEXT_H
 #define TOUCHPOINT_TEXT_H
 
@@ -32,11 +34,12 @@ const char *tp_text_lang_name(enum tp_text_lang lang);
  * anything else. */
 enum tp_status tp_text_lang_parse(const char *name, enum tp_text_lang *out, struct tp_error *err);
 
-/* The language a text is most likely written in, by a documented heuristic
- * (not a trained detector): Spanish function words and Spanish-only
- * characters (á é í ó ú ñ ¿ ¡) count for es, English function words for en;
- * the larger count wins and a tie (0-0 included) gives en. This function
- * can't fail. */
+/* The language a text is most likely written in: Spanish-only characters
+ * (á é í ó ú ñ ü ¿ ¡) and Spanish function words count for es, English
+ * function words for en, and character-trigram models built from the
+ * project's word lists break ties; a text with no evidence gives en
+ * (docs/text.md: method and measured accuracy). Allocates nothing and can't
+ * fail; safe from any thread. */
 enum tp_text_lang tp_text_lang_guess(const char *text, size_t len);
 
 struct tp_sentiment;
@@ -60,7 +63,9 @@ struct tp_sentiment_scores {
 	double compound;      /* -1..1 */
 	double pos, neu, neg; /* proportions of the text, summing to 1 (all 0
 				 for a text without words) */
-	double emotions[TP_EMOTION_COUNT]; /* intensity of each category, 0..1 */
+	double emotions[TP_EMOTION_COUNT]; /* intensity of each category, 0..1:
+					      S / (S + 1), S the summed weights
+					      of its words not negated */
 };
 
 /* Builds the engine for `lang` from the embedded lexicon. Returns NULL and
@@ -75,8 +80,9 @@ void tp_sentiment_free(struct tp_sentiment *s);
 enum tp_text_lang tp_sentiment_lang(const struct tp_sentiment *s);
 
 /* Scores text[0..len) (UTF-8; invalid bytes are treated as part of a word
- * and never match the lexicon) into *out. Returns TP_OK, or TP_ENOMEM for a
- * text of more than 256 words when memory runs out (out is then zeroed). */
+ * and never match the lexicon) into *out. Returns TP_OK, or TP_ENOMEM when
+ * memory runs out (a text of more than 256 words, or a stemmer to create);
+ * out is then zeroed. */
 enum tp_status tp_sentiment_score(const struct tp_sentiment *s, const char *text, size_t len,
 				  struct tp_sentiment_scores *out);
 
@@ -85,8 +91,10 @@ const char *tp_sentiment_label(double compound);
 
 /* Words of a text for learned models and topics: split on anything that is
  * not a letter or digit, lower-cased, accents folded (á -> a, ñ kept as ñ),
- * then reduced to their Snowball stem (libstemmer) for the language. A
- * tokenizer holds a stemmer, which is not thread-safe: use one per thread. */
+ * then reduced to their Snowball stem (libstemmer) for the language (the
+ * Spanish stemmer is given the word with its accents, docs/text.md); words
+ * longer than 96 bytes are skipped. A tokenizer holds a stemmer, which is
+ * not thread-safe: use one per thread. */
 struct tp_tokenizer;
 
 struct tp_tokenizer *tp_tokenizer_new(enum tp_text_lang lang, struct tp_error *err);

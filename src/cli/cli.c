@@ -109,3 +109,23 @@ void cli_write_trimmed(FILE *out, const char *text, size_t len)
 }
 
 /* Terminal columns of s: UTF-8 characters (bytes if not valid UTF-8). */
+
+int cli_attr_list(const char *cmd, const char *opt, const char *forms, char *buf,
+		  const char **names, size_t max, size_t *n)
+{
+	char *save = NULL;
+	*n = 0;
+	for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		if (strncmp(w, "attr:", 5) != 0 || !w[5] || strlen(w + 5) > 200)
+			return cli_usage(cmd, "%s takes %s, not \"%s\"", opt, forms, w);
+		if (*n >= max)
+			return cli_usage(cmd, "%s takes at most %zu attributes", opt, max);
+		for (size_t k = 0; k < *n; k++)
+			if (strcmp(names[k], w + 5) == 0)
+				return cli_usage(cmd, "%s names %s twice", opt, w);
+		names[(*n)++] = w + 5;
+	}
+	if (*n == 0)
+		return cli_usage(cmd, "%s needs %s", opt, forms);
+	return CLI_OK;
+}

@@ -59,10 +59,24 @@ int cmd_demo(struct cli *cli, int argc, char **argv);
 int cmd_status(struct cli *cli, int argc, char **argv);
 int cmd_report(struct cli *cli, int argc, char **argv);
 int cmd_drivers(struct cli *cli, int argc, char **argv);
+/* gap, linkage, flags: cli/cmd_analysis.c */
+int cmd_gap(struct cli *cli, int argc, char **argv);
+int cmd_linkage(struct cli *cli, int argc, char **argv);
+int cmd_flags(struct cli *cli, int argc, char **argv);
+struct cli_query;
+/* map --estimates: staff estimates against the measured scores, after the map. */
+int cli_print_estimates(const struct tp_dataset *ds, const struct cli_query *cq,
+			enum tp_metric metric);
 int cmd_sentiment(struct cli *cli, int argc, char **argv);
+/* text analyze/train, topics (textlearn) */
+int cmd_text(struct cli *cli, int argc, char **argv);
+int cmd_topics(struct cli *cli, int argc, char **argv);
 int cmd_map(struct cli *cli, int argc, char **argv);
 int cmd_serve(struct cli *cli, int argc, char **argv);
 int cmd_survey(struct cli *cli, int argc, char **argv);
+/* outcomes and benchmark: cli/cmd_outcomes.c */
+int cmd_outcomes(struct cli *cli, int argc, char **argv);
+int cmd_benchmark(struct cli *cli, int argc, char **argv);
 
 /* A query being built from the options report and map share (--from, --to,
  * --where), with the storage its filters point into. Defined in
@@ -100,6 +114,15 @@ void cli_query_free(struct cli_query *cq);
 /* Writes text[0..len) to out without the blanks that end its lines (tables
  * are laid out in memory with padded cells, then written through this). */
 void cli_write_trimmed(FILE *out, const char *text, size_t len);
+
+/* Splits an option value "attr:A,attr:B,..." in place (buf is modified)
+ * into at most max attribute names (pointers into buf, without "attr:").
+ * `forms` says what the option takes, for messages ("attr:A,attr:B,...").
+ * Returns CLI_OK, or a usage error naming cmd and opt for a word without
+ * "attr:", an empty or over-long name (200 bytes), a name given twice, too
+ * many names, or none. */
+int cli_attr_list(const char *cmd, const char *opt, const char *forms, char *buf,
+		  const char **names, size_t max, size_t *n);
 
 /* Shows the store's journey and what it holds (used by status and demo). */
 int cli_show_status(struct tp_store *store, const char *path);

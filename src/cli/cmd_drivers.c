@@ -18,6 +18,7 @@
 #include "cli/cli.h"
 #include "touchpoint/drivers.h"
 #include "touchpoint/drivers_data.h"
+#include "touchpoint/outcomes.h"
 
 static const char help[] =
 	"Usage: touchpoint [--db PATH] drivers --outcome OUTCOME --drivers DRIVERS [OPTIONS]\n"
@@ -28,8 +29,10 @@ static const char help[] =
 	"95% intervals; and each driver's current performance, with its quadrant\n"
 	"of the importance x performance matrix. Customers' answers only.\n"
 	"\n"
-	"  --outcome OUTCOME  nps (the 0-10 answer), csat (1-5), ces (1-7) or\n"
-	"                     attr:NAME (an attribute read as a number). Required.\n"
+	"  --outcome OUTCOME  nps (the 0-10 answer), csat (1-5), ces (1-7),\n"
+	"                     attr:NAME (an attribute read as a number) or\n"
+	"                     outcome:NAME (a business outcome of the respondent,\n"
+	"                     `touchpoint outcomes import`). Required.\n"
 	"  --drivers DRIVERS  attr:A,attr:B,...  one observation per response; each\n"
 	"                     driver is the attribute read as a number (3.5 or\n"
 	"                     3,5; anything else is missing), e.g. the columns of a\n"
@@ -71,6 +74,7 @@ struct drivers_args {
 	struct tp_drivers_options opts;
 	bool json, has_outcome, has_drivers;
 	const char *outcome_text;
+	const char *outcome_name; /* outcome:NAME (outcomes), or NULL */
 	char *drivers_buf; /* the --drivers text, split in place */
 	const char *attrs[DRIVERS_MAX];
 };
@@ -93,9 +97,13 @@ static int parse_outcome(struct drivers_args *a, const char *arg)
 		a->spec.outcome_attr = arg + 5;
 		return CLI_OK;
 	}
+	if (strncmp(arg, "outcome:", 8) == 0 && arg[8]) { /* outcomes */
+		a->outcome_name = arg + 8;
+		return CLI_OK;
+	}
 	if (strcmp(arg, "nps") && strcmp(arg, "csat") && strcmp(arg, "ces"))
-		return cli_usage("drivers", "unknown --outcome \"%s\" (nps, csat, ces, attr:NAME)",
-				 arg);
+		return cli_usage("drivers", "unknown --outcome \"%s\" (nps, csat, ces, attr:NAME, "
+					    "outcome:NAME)", arg);
 	tp_metric_parse(arg, &a->spec.outcome);
 	return CLI_OK;
 }
@@ -115,21 +123,11 @@ static int parse_drivers(struct drivers_args *a, const char *arg)
 		fputs("touchpoint: out of memory\n", stderr);
 		return CLI_USER_ERROR;
 	}
-	size_t n = 0;
-	char *save = NULL;
-	for (char *w = strtok_r(a->drivers_buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-		if (strncmp(w, "attr:", 5) != 0 || !w[5])
-			return cli_usage("drivers", "--drivers takes touchpoint or "
-						    "attr:A,attr:B,..., not \"%s\"", w);
-		if (n >= DRIVERS_MAX)
-			return cli_usage("drivers", "at most %d drivers", DRIVERS_MAX);
-		for (size_t k = 0; k < n; k++)
-			if (strcmp(a->attrs[k], w + 5) == 0)
-				return cli_usage("drivers", "driver %s is given twice", w);
-		a->attrs[n++] = w + 5;
-	}
-	if (n == 0)
-		return cli_usage("drivers", "--drivers needs touchpoint or attr:A,attr:B,...");
+	size_t n;
+	int rc = cli_attr_list("drivers", "--drivers", "touchpoint or attr:A,attr:B,...",
+			       a->drivers_buf, a->attrs, DRIVERS_MAX, &n);
+	if (rc != CLI_OK)
+		return rc;
 	a->spec.attrs = a->attrs;
 	a->spec.n_attrs = n;
 	return CLI_OK;
@@ -214,10 +212,11 @@ static int parse_args(struct cli *cli, struct drivers_args *a, int argc, char **
 	if (optind < argc)
 		return cli_usage("drivers", "unexpected argument \"%s\"", argv[optind]);
 	if (!a->has_outcome)
-		return cli_usage("drivers", "missing --outcome (nps, csat, ces, attr:NAME)");
+		return cli_usage("drivers", "missing --outcome (nps, csat, ces, attr:NAME, "
+					    "outcome:NAME)");
 	if (!a->has_drivers)
 		return cli_usage("drivers", "missing --drivers (touchpoint or attr:A,attr:B,...)");
-	if (a->spec.shape == TP_DRIVERS_TOUCHPOINTS && a->spec.outcome_attr &&
+	if (a->spec.shape == TP_DRIVERS_TOUCHPOINTS && (a->spec.outcome_attr || a->outcome_name) &&
 	    !a->spec.has_driver_metric)
 		return cli_usage("drivers", "--drivers touchpoint with an attribute outcome needs "
 					    "--driver-metric (nps, csat, ces)");
@@ -447,14 +446,23 @@ static int run(struct cli *cli, struct drivers_args *a)
 	if (rc != CLI_OK)
 		return rc;
 	a->spec.filter = &a->cq.q;
+	struct tp_outcome_values *values = NULL;
+	if (a->outcome_name &&
+	    tp_outcome_values_load(store, a->outcome_name, &values, &err) != TP_OK) {
+		rc = cli_fail(&err);
+		goto out;
+	}
+	a->spec.outcome_values = values;
 	if (tp_dataset_open(store, &ds, &err) != TP_OK ||
 	    tp_drivers_data_build(ds, &a->spec, &data, &err) != TP_OK ||
 	    tp_drivers_fit(data->y, data->x, data->n_rows, data->p, &a->opts, &res, &err) != TP_OK)
 		rc = cli_fail(&err);
 	else
 		rc = analyse(a, data, res);
+out:
 	tp_drivers_free(res);
 	tp_drivers_data_free(data);
+	tp_outcome_values_free(values);
 	tp_dataset_free(ds);
 	tp_store_close(store);
 	return rc;

@@ -34,7 +34,13 @@ static const char help[] =
 	"touchpoints have no answers says \"not measured\"; \"·\" is a cell without\n"
 	"touchpoints. n marked * is below 30: indicative only.\n"
 	"\n"
-	"  --metric METRIC     nps (default), csat, ces or emotion\n"
+	"  --metric METRIC     nps (default), csat, ces, emotion or sentiment (mean\n"
+	"                      compound -1..1 of the analysed comments: poor < 0 <=\n"
+	"                      fair < 0.3 <= good; touchpoint text analyze)\n"
+	"  --estimates         after the map, employees' and leaders' estimates of\n"
+	"                      each touchpoint's score (attribute estimate_nps,\n"
+	"                      estimate_csat or estimate_ces) against the measured\n"
+	"                      score, with a z test (docs/analysis.md)\n"
 	"  --from DATE         answers submitted at or after DATE (ISO 8601)\n"
 	"  --to DATE           answers up to DATE: a date alone (2026-03-31)\n"
 	"                      includes that whole day; a date-time is exclusive\n"
@@ -67,6 +73,7 @@ static const struct scale scales[] = {
 	{TP_METRIC_CSAT, "CSAT", 70, 85, "%"},
 	{TP_METRIC_CES, "CES", 4, 5.5, ""},
 	{TP_METRIC_EMOTION, "emotion", 0, 1, ""},
+	{TP_METRIC_SENTIMENT, "sentiment", 0, 0.3, ""}, /* mean compound (textlearn) */
 };
 
 static const char *const band_word[] = {"poor", "fair", "good"};
@@ -185,8 +192,12 @@ static void cell_line(FILE *out, struct map *m, const struct map_cell *mc, int k
 		cell(out, "not measured", w, NULL);
 	} else if (k == 1) {
 		enum band b = band_of(m->scale, g->estimate.value);
-		snprintf(buf, sizeof buf, "%s%s %s", cli_fmt1(g->estimate.value, v, sizeof v),
-			 m->scale->unit, band_word[b]);
+		if (m->scale->metric == TP_METRIC_SENTIMENT) /* -1..1: two decimals */
+			snprintf(v, sizeof v, "%.2f",
+				 fabs(g->estimate.value) < 0.005 ? 0.0 : g->estimate.value);
+		else
+			cli_fmt1(g->estimate.value, v, sizeof v);
+		snprintf(buf, sizeof buf, "%s%s %s", v, m->scale->unit, band_word[b]);
 		cell(out, buf, w, m->colour ? band_colour[b] : NULL);
 	} else if (has_value) {
 		snprintf(buf, sizeof buf, "n=%s%s", cli_thousands(g->n, n, sizeof n),
@@ -246,6 +257,8 @@ static const struct scale *scale_of(const char *name)
 	return NULL;
 }
 
+static bool show_estimates; /* --estimates (gap) */
+
 static int parse_args(struct cli *cli, struct cli_query *cq, const struct scale **scale,
 		      int argc, char **argv)
 {
@@ -253,6 +266,7 @@ static int parse_args(struct cli *cli, struct cli_query *cq, const struct scale 
 		{"db", required_argument, NULL, 'd'},   {"metric", required_argument, NULL, 'm'},
 		{"from", required_argument, NULL, 'f'}, {"to", required_argument, NULL, 't'},
 		{"where", required_argument, NULL, 'w'}, {"help", no_argument, NULL, 'h'},
+		{"estimates", no_argument, NULL, 'E'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -267,11 +281,12 @@ static int parse_args(struct cli *cli, struct cli_query *cq, const struct scale 
 			*scale = scale_of(optarg);
 			if (!*scale)
 				return cli_usage("map", "unknown --metric \"%s\" (nps, csat, ces, "
-							"emotion)", optarg);
+							"emotion, sentiment)", optarg);
 			break;
 		case 'f': rc = cli_query_filter(cq, "map", "from", optarg); break;
 		case 't': rc = cli_query_filter(cq, "map", "to", optarg); break;
 		case 'w': rc = cli_query_filter(cq, "map", "where", optarg); break;
+		case 'E': show_estimates = true; break;
 		default:
 			return cli_usage("map", "unknown option, or option without its value: %s",
 					 argv[optind - 1]);
@@ -357,7 +372,9 @@ int cmd_map(struct cli *cli, int argc, char **argv)
 	rc = cli_open_store(cli, TP_STORE_READ, &store);
 	if (rc != CLI_OK)
 		goto out;
-	if (tp_dataset_open(store, &ds, &err) != TP_OK || tp_report_run(ds, &cq.q, &r, &err) != TP_OK) {
+	if (tp_dataset_open(store, &ds, &err) != TP_OK ||
+	    (cq.q.metric == TP_METRIC_SENTIMENT && tp_dataset_load_sentiment(ds, store, &err) != TP_OK) ||
+	    tp_report_run(ds, &cq.q, &r, &err) != TP_OK) {
 		rc = cli_fail(&err);
 		goto out;
 	}
@@ -369,6 +386,13 @@ int cmd_map(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	rc = draw(j, r, s, &cq);
+	if (rc == CLI_OK && show_estimates) {
+		if (s->metric == TP_METRIC_EMOTION || s->metric == TP_METRIC_SENTIMENT)
+			fprintf(stdout, "\n(no estimates of %s: use --metric nps, csat or ces)\n",
+				s->label);
+		else
+			rc = cli_print_estimates(ds, &cq, s->metric);
+	}
 out:
 	if (r)
 		tp_report_free(r);

@@ -29,7 +29,9 @@ static const char help[] =
 	"  --metric METRIC   nps (-100..100), enps (-100..100, employees), csat\n"
 	"                    (% of 4-5 answers), ces (mean of 1-7), emotion (mean\n"
 	"                    of -3..3), responses (count), comment_rate (% of\n"
-	"                    responses with a comment). Required.\n"
+	"                    responses with a comment), sentiment (mean compound\n"
+	"                    -1..1 of the comments `touchpoint text analyze` scored,\n"
+	"                    t interval, shares positive/neutral/negative). Required.\n"
 	"  --by DIMENSION    group by touchpoint, phase, channel, month, quarter or\n"
 	"                    attr:NAME (a segment attribute); repeat for a cross-tab\n"
 	"                    (up to 4). Without --by: one group, all responses.\n"
@@ -90,6 +92,7 @@ static const char *metric_label(enum tp_metric m)
 	case TP_METRIC_EMOTION: return "emotion";
 	case TP_METRIC_RESPONSES: return "responses";
 	case TP_METRIC_COMMENT_RATE: return "comment %";
+	case TP_METRIC_SENTIMENT: return "sentiment";
 	}
 	return "?";
 }
@@ -101,7 +104,7 @@ static bool is_nps(enum tp_metric m)
 
 static bool is_mean(enum tp_metric m)
 {
-	return m == TP_METRIC_CES || m == TP_METRIC_EMOTION;
+	return m == TP_METRIC_CES || m == TP_METRIC_EMOTION || m == TP_METRIC_SENTIMENT;
 }
 
 static const char *successes_name(enum tp_metric m)
@@ -180,7 +183,7 @@ static void csv_header(FILE *out, const struct tp_report *r)
 	else if (successes_name(r->metric))
 		fprintf(out, ",%s", successes_name(r->metric));
 	else if (is_mean(r->metric))
-		fputs(",sd", out);
+		fputs(r->metric == TP_METRIC_SENTIMENT ? ",sd,positive,neutral,negative" : ",sd", out);
 	fputs(",small,change_vs,change_diff,change_low,change_high,change_p,significant\r\n", out);
 }
 
@@ -205,6 +208,11 @@ static void csv_row(FILE *out, const struct tp_report *r, const struct tp_group 
 		csv_int(out, true, g->successes);
 	} else if (is_mean(r->metric)) {
 		csv_real(out, has_sd(g), g->sd);
+	}
+	if (r->metric == TP_METRIC_SENTIMENT) {
+		csv_int(out, true, g->positive);
+		csv_int(out, true, g->neutral);
+		csv_int(out, true, g->negative);
 	}
 	csv_field(out, g->small ? "true" : "false", false);
 	bool ch = g->has_change, val = ch && g->change.has_value;
@@ -248,21 +256,36 @@ static size_t max_sz(size_t a, size_t b)
 /* One group's cells, formatted. */
 struct row_text {
 	char n[40];
-	char value[32];
+	char value[96];
 	char ci[80];
 	char change[BY_NAME_MAX + 64];
 };
 
-static void row_text(const struct tp_group *g, struct row_text *t)
+/* Sentiment (-1..1) reads with three decimals, other metrics with one. */
+static const char *fmt_value(enum tp_metric m, double v, char *buf, size_t size)
+{
+	if (m != TP_METRIC_SENTIMENT)
+		return cli_fmt1(v, buf, size);
+	snprintf(buf, size, "%.3f", fabs(v) < 5e-4 ? 0.0 : v);
+	return buf;
+}
+
+static void row_text(enum tp_metric m, const struct tp_group *g, struct row_text *t)
 {
 	char a[32], b[32], c[32];
 	snprintf(t->n, sizeof t->n, "%s%s", cli_thousands(g->n, a, sizeof a), g->small ? "*" : " ");
 	t->value[0] = t->ci[0] = t->change[0] = '\0';
-	if (g->estimate.has_value)
+	if (g->estimate.has_value && m == TP_METRIC_SENTIMENT && g->n > 0)
+		snprintf(t->value, sizeof t->value, "%s (%.0f/%.0f/%.0f%%)",
+			 fmt_value(m, g->estimate.value, a, sizeof a),
+			 100.0 * (double)g->positive / (double)g->n,
+			 100.0 * (double)g->neutral / (double)g->n,
+			 100.0 * (double)g->negative / (double)g->n);
+	else if (g->estimate.has_value)
 		snprintf(t->value, sizeof t->value, "%s", cli_fmt1(g->estimate.value, a, sizeof a));
 	if (g->estimate.has_ci)
-		snprintf(t->ci, sizeof t->ci, "[%s, %s]", cli_fmt1(g->estimate.lo, a, sizeof a),
-			 cli_fmt1(g->estimate.hi, b, sizeof b));
+		snprintf(t->ci, sizeof t->ci, "[%s, %s]", fmt_value(m, g->estimate.lo, a, sizeof a),
+			 fmt_value(m, g->estimate.hi, b, sizeof b));
 	if (!g->has_change)
 		return;
 	const char *vs = g->change_vs ? g->change_vs : "?";
@@ -275,7 +298,11 @@ static void row_text(const struct tp_group *g, struct row_text *t)
 		mark = g->change.diff > 0 ? "▲" : "▼";
 	double d = fabs(g->change.diff) < 0.05 ? 0.0 : g->change.diff;
 	format_p(g->change.p_value, c, sizeof c);
-	snprintf(t->change, sizeof t->change, "%s %+.1f vs %s (%s)", mark, d, vs, c);
+	if (m == TP_METRIC_SENTIMENT)
+		snprintf(t->change, sizeof t->change, "%s %+.3f vs %s (%s)", mark, g->change.diff,
+			 vs, c);
+	else
+		snprintf(t->change, sizeof t->change, "%s %+.1f vs %s (%s)", mark, d, vs, c);
 }
 
 /* The table's layout: column widths and which columns and notes appear. */
@@ -358,6 +385,9 @@ static void print_title(FILE *out, const struct tp_report *r, const struct repor
 {
 	const struct cli_query *cq = &a->cq;
 	char filters[1024];
+	if (r->metric == TP_METRIC_SENTIMENT)
+		fputs("sentiment: mean compound of analysed comments (-1..1) with shares "
+		      "positive/neutral/negative\n", out);
 	fprintf(out, "%s, %s, %.10g%% intervals, %s", metric_label(r->metric),
 		r->metric == TP_METRIC_ENPS ? "employees" : "customers", r->level * 100.0,
 		cli_query_describe(cq, filters, sizeof filters));
@@ -382,7 +412,7 @@ static int print_table(const struct tp_report *r, const struct report_args *a)
 	}
 	print_title(out, r, a);
 	for (size_t g = 0; g < r->n_groups; g++)
-		row_text(&r->groups[g], &rows[g]);
+		row_text(r->metric, &r->groups[g], &rows[g]);
 	if (r->n_groups)
 		print_groups(out, r, rows, &cq->q);
 	else
@@ -521,7 +551,7 @@ static int parse_args(struct cli *cli, struct report_args *a, int argc, char **a
 		return cli_usage("report", "unexpected argument \"%s\"", argv[optind]);
 	if (!a->has_metric)
 		return cli_usage("report", "missing --metric (nps, enps, csat, ces, emotion, "
-					   "responses, comment_rate)");
+					   "responses, comment_rate, sentiment)");
 	return parse_baseline(a);
 }
 
@@ -534,7 +564,9 @@ static int run_query(struct cli *cli, const struct tp_query *q, struct tp_report
 	int rc = cli_open_store(cli, TP_STORE_READ, &store);
 	if (rc != CLI_OK)
 		return rc;
-	if (tp_dataset_open(store, &ds, &err) != TP_OK || tp_report_run(ds, q, out, &err) != TP_OK)
+	if (tp_dataset_open(store, &ds, &err) != TP_OK ||
+	    (q->metric == TP_METRIC_SENTIMENT && tp_dataset_load_sentiment(ds, store, &err) != TP_OK) ||
+	    tp_report_run(ds, q, out, &err) != TP_OK)
 		rc = cli_fail(&err);
 	if (ds)
 		tp_dataset_free(ds);

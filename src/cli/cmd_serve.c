@@ -38,7 +38,7 @@ static const char help[] =
     "  --db PATH           the database (TOUCHPOINT_DB; default ./touchpoint.db);\n"
     "                      created or upgraded like `touchpoint init`\n"
     "  --threads N         worker threads, each with its own database connection\n"
-    "                      (TOUCHPOINT_THREADS; default one per core)\n"
+    "                      (TOUCHPOINT_THREADS; default 8 per core, 16 to 64)\n"
     "  --max-body SIZE     largest request body (TOUCHPOINT_MAX_BODY; default 1M);\n"
     "                      larger ones get 413\n"
     "  --max-header SIZE   largest total of request headers (TOUCHPOINT_MAX_HEADER;\n"

@@ -73,6 +73,11 @@ int cli_show_status(struct tp_store *store, const char *path)
 		       cli_thousands(c.with_comment, a, sizeof a),
 		       cli_thousands(c.unassigned, b, sizeof b), (long long)c.attributes);
 	}
+	struct tp_outcome_counts oc; /* outcomes */
+	if (tp_store_outcome_counts(store, &oc, &err) == TP_OK && oc.values)
+		printf("Outcomes: %lld names for %s respondents (%s without a response)\n",
+		       (long long)oc.names, cli_thousands(oc.respondents, a, sizeof a),
+		       cli_thousands(oc.without_response, b, sizeof b));
 	if (j->n_touchpoints)
 		print_touchpoints(j, counts);
 	free(counts);

@@ -18,8 +18,15 @@ static const char usage_text[] =
 	"  status               what the database holds\n"
 	"  report --metric M    an indicator (NPS, CSAT, CES, eNPS...) by any slice\n"
 	"  drivers              what drives an outcome: key drivers, quadrants\n"
+	"  gap                  perception gap: customers' vs staff's importance\n"
+	"  linkage              teams' eNPS and engagement vs their customers\n"
+	"  flags                satisfied without emotion (and the reverse)\n"
 	"  map                  the journey map with an indicator per cell\n"
+	"  outcomes             business outcomes (revenue, churn) by NPS group\n"
+	"  benchmark            our indicator ranked among other companies\n"
 	"  sentiment            score texts on stdin (one per line) as JSON Lines\n"
+	"  text analyze|train   stored comments' sentiment; the learned model\n"
+	"  topics               keywords per touchpoint; detractors vs promoters\n"
 	"  demo                 build a demo database and show it\n"
 	"  serve                the HTTP server and JSON API (no authentication yet)\n"
 	"  survey create        a survey link (/s/TOKEN) for a touchpoint\n"
@@ -43,7 +50,10 @@ static const struct command commands[] = {
 	{"map", cmd_map},       {"serve", cmd_serve},
 	{"sentiment", cmd_sentiment},
 	{"drivers", cmd_drivers},
+	{"gap", cmd_gap}, {"linkage", cmd_linkage}, {"flags", cmd_flags}, /* gap */
 	{"survey", cmd_survey},
+	{"outcomes", cmd_outcomes}, {"benchmark", cmd_benchmark}, /* outcomes */
+	{"text", cmd_text}, {"topics", cmd_topics}, /* textlearn */
 };
 
 int main(int argc, char **argv)

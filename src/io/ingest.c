@@ -5,8 +5,11 @@
  * as it is checked (its strings point into the document and into the row
  * converter's scratch memory, which the next item reuses), and the first
  * invalid item turns the rest of the batch into checking only, to list
- * every problem; then the transaction is rolled back. Items are few (a
- * request body), so inserting one by one costs nothing worth a queue. */
+ * every problem; then the transaction is rolled back. When the store has
+ * a group commit writer (the server's connections do), the whole batch is
+ * checked and stored by that writer as a savepoint of its group's
+ * transaction (store/group_commit.h), so concurrent batches and survey
+ * answers share one commit. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +18,7 @@
 #include "io/json_row.h"
 #include "io/mapping.h"
 #include "io/rowconv.h"
+#include "store/group_commit.h"
 
 struct ingest {
 	struct tp_ingest_result *res;
@@ -110,6 +114,47 @@ static enum tp_status ingest_all(struct ingest *in, struct tp_store *store,
 	return st;
 }
 
+/* Checks and stores the batch in a transaction of its own (or a savepoint
+ * of the one open). Resets the counts first: the group commit writer may
+ * run it twice. */
+static enum tp_status ingest_in_tx(struct tp_store *store, const struct tp_mapping *map,
+				   json_t *batch, struct tp_ingest_result *res,
+				   struct tp_error *err)
+{
+	res->stored = res->present = 0;
+	res->invalid = res->problems = res->n_kept = 0;
+	enum tp_status st = tp_store_begin(store, err);
+	if (st != TP_OK)
+		return st;
+	struct ingest in = {.res = res};
+	st = ingest_all(&in, store, map, batch, err);
+	if (st == TP_OK && res->invalid == 0) {
+		st = tp_store_commit(store, err);
+		if (st == TP_OK)
+			return TP_OK;
+	}
+	struct tp_error ignored;
+	tp_store_rollback(store, &ignored);
+	res->stored = res->present = 0;
+	if (st == TP_OK)
+		st = tp_error_set(err, TP_EINPUT, "%zu invalid item%s; nothing was stored",
+				  res->invalid, res->invalid == 1 ? "" : "s");
+	return st;
+}
+
+/* A batch handed to the group commit writer. */
+struct ingest_work {
+	const struct tp_mapping *map;
+	json_t *batch;
+	struct tp_ingest_result *res;
+};
+
+static enum tp_status ingest_work_run(struct tp_store *writer, void *ctx, struct tp_error *err)
+{
+	struct ingest_work *w = ctx;
+	return ingest_in_tx(writer, w->map, w->batch, w->res, err);
+}
+
 enum tp_status tp_ingest_json(struct tp_store *store, json_t *batch, struct tp_ingest_result *res,
 			      struct tp_error *err)
 {
@@ -121,23 +166,15 @@ enum tp_status tp_ingest_json(struct tp_store *store, json_t *batch, struct tp_i
 	enum tp_status st = tp_mapping_load(NULL, TP_TABLE_JSONL, &map, err);
 	if (st != TP_OK)
 		return st;
-	st = tp_store_begin(store, err);
-	if (st != TP_OK)
-		goto out;
-	struct ingest in = {.res = res};
-	st = ingest_all(&in, store, map, batch, err);
-	if (st == TP_OK && res->invalid == 0) {
-		st = tp_store_commit(store, err);
-		if (st == TP_OK)
-			goto out;
+	struct tp_group_commit *gc = tp_store_group_commit(store);
+	if (gc) {
+		struct ingest_work w = {map, batch, res};
+		st = tp_group_commit_run(gc, ingest_work_run, &w, err);
+		if (st != TP_OK)
+			res->stored = res->present = 0;
+	} else {
+		st = ingest_in_tx(store, map, batch, res, err);
 	}
-	struct tp_error ignored;
-	tp_store_rollback(store, &ignored);
-	res->stored = res->present = 0;
-	if (st == TP_OK)
-		st = tp_error_set(err, TP_EINPUT, "%zu invalid item%s; nothing was stored",
-				  res->invalid, res->invalid == 1 ? "" : "s");
-out:
 	tp_mapping_free(map);
 	return st;
 }

@@ -10,24 +10,19 @@
 #include <string.h>
 
 #include "touchpoint/demo.h"
+#include "touchpoint/outcomes.h" /* outcomes */
 #include "touchpoint/time.h"
+#include "util/rng.h"
 
 struct rng {
 	uint64_t state;
 };
 
-static uint64_t next_u64(struct rng *r)
-{
-	uint64_t z = (r->state += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
 
 /* Uniform in [0, 1). */
 static double uniform(struct rng *r)
 {
-	return (double)(next_u64(r) >> 11) * 0x1.0p-53;
+	return tp_splitmix64_uniform(&r->state);
 }
 
 static int below(struct rng *r, int n)
@@ -71,9 +66,6 @@ static const struct tp_profile profiles[] = {
 
 static const char *const regions[] = {"Norte", "Sur", "Centro", "Este", "Oeste"};
 static const double region_effect[] = {0.0, 0.4, -0.1, 0.1, -0.3};
-static const char *const teams[] = {"Marketing", "Ecommerce", "Red de tiendas",
-				    "Atención al cliente", "Producto digital", "Fidelización"};
-static const double team_enps[] = {7.6, 7.9, 6.6, 5.2, 8.1, 7.0};
 
 static const char *const comments_es[3][8] = {
 	{"Me tuvieron esperando casi una hora y nadie me dio una solución.",
@@ -131,9 +123,97 @@ static const char *const comments_en[3][6] = {
 struct demo_row {
 	char response_id[32];
 	char respondent_id[32];
-	struct tp_attr attrs[4];
+	struct tp_attr attrs[16];
+	char numbers[12][16]; /* the numeric attributes' text (analysis facts) */
 	struct tp_response r;
 };
+
+/* --- analysis facts (docs/analysis.md): perception gap, linkage, estimates.
+ * Drawn from a second generator seeded per row, so that the customers'
+ * scores above stay exactly what they were. */
+
+/* Rated attributes: rapidez (responsiveness), experiencia (product
+ * expertise), trato (courtesy), precio (price). Customers' NPS follows
+ * rapidez most; customers say rapidez matters most; leaders believe
+ * experiencia does (seed 003, the ignorant ninja); employees sit between. */
+static const char *const rated[] = {"rapidez", "experiencia", "trato", "precio"};
+#define N_RATED 4
+static const double stated_importance[3][N_RATED] = {
+	{4.5, 3.1, 3.9, 3.7}, /* customers */
+	{3.8, 4.2, 4.0, 3.4}, /* employees */
+	{3.2, 4.7, 3.8, 3.3}, /* leaders */
+};
+
+/* The owner team of each profile (the sample journey's owners, in order). */
+static const char *const owners[] = {
+	"Marketing", "Marketing digital", "Red de tiendas", "Ecommerce", "Red de tiendas",
+	"Ventas telefónicas", "CRM", "Producto digital", "Producto digital",
+	"Atención al cliente", "Atención al cliente", "Servicio técnico", "Community management",
+	"Facturación", "Fidelización", "Fidelización",
+};
+#define N_OWNER_TEAMS 12
+static const char *const owner_teams[N_OWNER_TEAMS] = {
+	"Marketing", "Marketing digital", "Red de tiendas", "Ecommerce", "Ventas telefónicas",
+	"CRM", "Producto digital", "Atención al cliente", "Servicio técnico",
+	"Community management", "Facturación", "Fidelización",
+};
+
+static void put_number(struct demo_row *d, const char *name, double v, int decimals)
+{
+	size_t k = d->r.n_attrs;
+	snprintf(d->numbers[k], sizeof d->numbers[k], "%.*f", decimals, v);
+	d->attrs[k] = (struct tp_attr){name, d->numbers[k]};
+	d->r.n_attrs++;
+}
+
+static void put_importance(struct rng *aux, struct demo_row *d, int group)
+{
+	static const char *const names[N_RATED] = {"imp_rapidez", "imp_experiencia", "imp_trato",
+						   "imp_precio"};
+	for (int k = 0; k < N_RATED; k++)
+		put_number(d, names[k],
+			   clamp_round(stated_importance[group][k] + 0.7 * normal(aux), 1, 5), 0);
+}
+
+/* Customers: one in three also rates the four attributes (performance 1-5,
+ * read off the same latent satisfaction) and how important each is. */
+static void customer_ratings(struct demo_row *d, int64_t i, double latent)
+{
+	struct rng aux = {(uint64_t)i * 0xd1b54a32d192ed03ULL + (uint64_t)d->r.submitted_at};
+	if (uniform(&aux) >= 0.33)
+		return;
+	double perf[N_RATED] = {
+		0.9 + 0.42 * latent + 0.6 * normal(&aux),
+		3.6 + 0.05 * (latent - 7.0) + 0.8 * normal(&aux),
+		2.0 + 0.2 * latent + 0.8 * normal(&aux),
+		3.0 + 0.04 * latent + 0.9 * normal(&aux),
+	};
+	for (int k = 0; k < N_RATED; k++)
+		put_number(d, rated[k], clamp_round(perf[k], 1, 5), 0);
+	put_importance(&aux, d, 0);
+}
+
+/* A touchpoint's mean quality over the profiles a team owns (7.8 when none). */
+static double team_quality(const char *team)
+{
+	double sum = 0;
+	int n = 0;
+	for (size_t k = 0; k < N_PROFILES; k++)
+		if (strcmp(owners[k], team) == 0) {
+			sum += profiles[k].quality;
+			n++;
+		}
+	return n ? sum / n : 7.8;
+}
+
+/* Roughly the NPS a profile's customers give (latent ~ N(q - 0.3, 2)). */
+static double expected_nps(double quality)
+{
+	double mu = quality - 0.3, sd = 2.0;
+	double promoters = 0.5 * erfc((8.5 - mu) / (sd * M_SQRT2));
+	double detractors = 0.5 * erfc((mu - 6.5) / (sd * M_SQRT2));
+	return 100.0 * (promoters - detractors);
+}
 
 static size_t pick_profile(struct rng *rng, double total)
 {
@@ -171,7 +251,7 @@ static void make_customer(struct rng *rng, struct demo_row *d, int64_t i, double
 			1.9 * normal(rng);
 	r->touchpoint = p->id;
 	snprintf(d->respondent_id, sizeof d->respondent_id, "c%06lld",
-		 (long long)(next_u64(rng) % (uint64_t)(i / 3 + 1000)));
+		 (long long)(tp_splitmix64(&rng->state) % (uint64_t)(i / 3 + 1000)));
 	r->respondent_id = d->respondent_id;
 	if (uniform(rng) < 0.95)
 		r->nps = clamp_round(latent, 0, 10);
@@ -180,7 +260,9 @@ static void make_customer(struct rng *rng, struct demo_row *d, int64_t i, double
 	if (uniform(rng) < 0.50)
 		r->ces = clamp_round(latent * 0.6 + 1.2 + 0.7 * normal(rng), 1, 7);
 	if (uniform(rng) < 0.60)
-		r->emotion = p->flat_emotion ? clamp_round(0.4 * normal(rng), -3, 3)
+		r->emotion = strcmp(p->id, "app-consumo") == 0 /* satisfies, annoys */
+				 ? clamp_round(-1.0 + 0.7 * normal(rng), -3, 3)
+			     : p->flat_emotion ? clamp_round(0.4 * normal(rng), -3, 3)
 					     : clamp_round((latent - 6.5) / 1.2, -3, 3);
 	bool english = uniform(rng) < 0.25;
 	r->lang = english ? "en" : "es";
@@ -190,23 +272,50 @@ static void make_customer(struct rng *rng, struct demo_row *d, int64_t i, double
 	d->attrs[1] = (struct tp_attr){"segmento", business ? "empresa" : "particular"};
 	d->attrs[2] = (struct tp_attr){"plan", uniform(rng) < 0.35 ? "prepago" : "contrato"};
 	r->n_attrs = 3;
+	customer_ratings(d, i, latent);
 }
 
-static void make_staff(struct rng *rng, struct demo_row *d, bool leader)
+static void make_staff(struct rng *rng, struct demo_row *d, int64_t i, bool leader)
 {
 	struct tp_response *r = &d->r;
-	int team = below(rng, 6);
+	struct rng aux = {(uint64_t)i * 0xd1b54a32d192ed03ULL + (uint64_t)r->submitted_at};
+	int team = below(&aux, N_OWNER_TEAMS);
+	(void)below(rng, 6); /* the old team draw, kept so the stream stays as it was */
+	double quality = team_quality(owner_teams[team]);
 	r->respondent_type = leader ? TP_RESPONDENT_LEADER : TP_RESPONDENT_EMPLOYEE;
-	snprintf(d->respondent_id, sizeof d->respondent_id, "%s%04d", leader ? "l" : "e",
+	snprintf(d->respondent_id, sizeof d->respondent_id, "%s%05d", leader ? "l" : "e",
 		 team * 1000 + below(rng, leader ? 8 : 120));
 	r->respondent_id = d->respondent_id;
-	r->nps = clamp_round(team_enps[team] + 1.8 * normal(rng), 0, 10);
+	/* eNPS follows what the team's customers live (seed 002 #3). */
+	r->nps = clamp_round(7.2 + 0.9 * (quality - 7.8) + 1.8 * normal(rng), 0, 10);
 	r->lang = "es";
 	if (uniform(rng) < 0.2)
 		r->comment = comments_es[nps_group(r->nps)][below(rng, 8)];
-	d->attrs[0] = (struct tp_attr){"equipo", teams[team]};
+	d->attrs[0] = (struct tp_attr){"team", owner_teams[team]};
 	d->attrs[1] = (struct tp_attr){"region", regions[below(rng, 5)]};
 	r->n_attrs = 2;
+	if (!leader)
+		put_number(d, "engagement",
+			   clamp_round(3.3 + 0.6 * (quality - 7.8) + 0.8 * normal(&aux), 1, 5), 0);
+	if (uniform(&aux) < 0.6)
+		put_importance(&aux, d, leader ? 2 : 1);
+	/* One in three estimates the NPS of a touchpoint the team owns; everyone
+	 * believes call-soporte does far better than it does. */
+	if (uniform(&aux) < 0.35) {
+		int owned = 0;
+		for (size_t k = 0; k < N_PROFILES; k++)
+			owned += strcmp(owners[k], owner_teams[team]) == 0;
+		int pick = below(&aux, owned);
+		for (size_t k = 0; k < N_PROFILES; k++) {
+			if (strcmp(owners[k], owner_teams[team]) != 0 || pick-- > 0)
+				continue;
+			double bias = strcmp(profiles[k].id, "call-soporte") == 0 ? 45.0 : 0.0;
+			double est = expected_nps(profiles[k].quality) + bias + 15.0 * normal(&aux);
+			r->touchpoint = profiles[k].id;
+			put_number(d, "estimate_nps", est < -100 ? -100 : est > 100 ? 100 : est, 0);
+			break;
+		}
+	}
 }
 
 static enum tp_status generate(struct tp_store *store, const struct tp_demo_options *o,
@@ -227,7 +336,7 @@ static enum tp_status generate(struct tp_store *store, const struct tp_demo_opti
 		if (who < 0.90)
 			make_customer(&rng, &d, i, total);
 		else
-			make_staff(&rng, &d, who >= 0.985);
+			make_staff(&rng, &d, i, who >= 0.985);
 		enum tp_status st = tp_store_response_add(store, &d.r, err);
 		if (st != TP_OK)
 			return st;
@@ -252,6 +361,8 @@ enum tp_status tp_demo_build(struct tp_store *store, const struct tp_demo_option
 	if (st != TP_OK)
 		return st;
 	st = generate(store, o, err);
+	if (st == TP_OK)
+		st = tp_demo_outcomes(store, o->seed, err); /* outcomes: model/demo_outcomes.c */
 	if (st == TP_OK)
 		return tp_store_commit(store, err);
 	struct tp_error ignored;

@@ -4,6 +4,7 @@
  * since (their ids are larger), so new answers never cost a rebuild. About
  * 24 bytes per response plus 4 per segment attribute. Reads the store only
  * through its public interface. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,9 @@ static void columns_free(struct tp_dataset *ds)
 	free(ds->emotion);
 	free(ds->comment);
 	free(ds->respondent);
+	free(ds->id);
+	free(ds->sentiment);
+	free(ds->sentiment_label);
 	for (size_t i = 0; i < ds->n_attrs; i++)
 		attr_free(&ds->attrs[i]);
 	free(ds->attrs);
@@ -95,7 +99,11 @@ static bool reserve_rows(struct tp_dataset *ds, size_t need)
 		  grow((void **)&ds->type, cap, 1) && grow((void **)&ds->nps, cap, 1) &&
 		  grow((void **)&ds->csat, cap, 1) && grow((void **)&ds->ces, cap, 1) &&
 		  grow((void **)&ds->emotion, cap, 1) && grow((void **)&ds->comment, cap, 1) &&
-		  grow((void **)&ds->respondent, cap, sizeof *ds->respondent);
+		  grow((void **)&ds->respondent, cap, sizeof *ds->respondent) &&
+		  grow((void **)&ds->id, cap, sizeof *ds->id);
+	if (ok && ds->has_sentiment)
+		ok = grow((void **)&ds->sentiment, cap, sizeof *ds->sentiment) &&
+		     grow((void **)&ds->sentiment_label, cap, 1);
 	for (size_t i = 0; ok && i < ds->n_attrs; i++)
 		ok = grow((void **)&ds->attrs[i].codes, cap, sizeof(int32_t));
 	if (ok)
@@ -216,6 +224,11 @@ static int add_row(const struct tp_store_row *row, void *ctx)
 		}
 		ds->attrs[a].codes[i] = (int32_t)code;
 	}
+	ds->id[i] = row->id;
+	if (ds->has_sentiment) {
+		ds->sentiment[i] = DS_NO_SENTIMENT;
+		ds->sentiment_label[i] = 0;
+	}
 	ds->n++;
 	ds->last_id = row->id;
 	return 0;
@@ -321,5 +334,70 @@ enum tp_status tp_dataset_refresh(struct tp_dataset *ds, struct tp_store *store,
 	}
 	if (added)
 		*added = (int64_t)(ds->n - before);
+	if (st == TP_OK && ds->has_sentiment)
+		st = tp_dataset_load_sentiment(ds, store, err);
 	return st;
+}
+
+/* --- sentiment (textlearn) --- */
+
+struct sentiment_ctx {
+	struct tp_dataset *ds;
+	size_t at; /* rows before it have smaller ids than the analyses to come */
+};
+
+static int add_analysis(const struct tp_comment_analysis *a, void *ctx)
+{
+	struct sentiment_ctx *sc = ctx;
+	struct tp_dataset *ds = sc->ds;
+	if (a->response_id > ds->last_id)
+		return 1; /* its response is not in the dataset yet: next refresh */
+	/* Analyses come in response id order, rows are in id order: walk both. */
+	size_t lo = sc->at, hi = ds->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ds->id[mid] < a->response_id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	sc->at = lo;
+	if (lo < ds->n && ds->id[lo] == a->response_id) {
+		double c = a->compound < -1 ? -1 : a->compound > 1 ? 1 : a->compound;
+		ds->sentiment[lo] = (int16_t)lround(c * DS_SENTIMENT_SCALE);
+		ds->sentiment_label[lo] = (int8_t)(a->label < 0 ? -1 : a->label > 0);
+	}
+	ds->sentiment_last = a->response_id;
+	ds->sentiment_count++;
+	return 0;
+}
+
+enum tp_status tp_dataset_load_sentiment(struct tp_dataset *ds, struct tp_store *store,
+					 struct tp_error *err)
+{
+	size_t cap = ds->cap ? ds->cap : 1;
+	if (!ds->has_sentiment) {
+		ds->sentiment = malloc(cap * sizeof *ds->sentiment);
+		ds->sentiment_label = malloc(cap);
+		if (!ds->sentiment || !ds->sentiment_label) {
+			free(ds->sentiment);
+			free(ds->sentiment_label);
+			ds->sentiment = NULL;
+			ds->sentiment_label = NULL;
+			return tp_error_set(err, TP_ENOMEM, "out of memory");
+		}
+		ds->has_sentiment = true;
+		ds->sentiment_last = 0;
+		ds->sentiment_count = 0;
+		for (size_t i = 0; i < ds->n; i++) {
+			ds->sentiment[i] = DS_NO_SENTIMENT;
+			ds->sentiment_label[i] = 0;
+		}
+	}
+	/* Only analyses after the last one read: `text analyze` goes through the
+	 * pending comments in response order and responses are never deleted,
+	 * so an analysis never appears below one already stored. One indexed
+	 * range read: cheap when nothing is new. */
+	struct sentiment_ctx sc = {ds, 0};
+	return tp_store_analysis_each(store, ds->sentiment_last, add_analysis, &sc, err);
 }

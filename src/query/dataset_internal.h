@@ -3,6 +3,7 @@
 #ifndef TP_QUERY_DATASET_INTERNAL_H
 #define TP_QUERY_DATASET_INTERNAL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "touchpoint/query.h"
@@ -38,7 +39,17 @@ struct tp_dataset {
 	uint32_t *respondent; /* low bits of the respondent hash, 0 anonymous */
 	size_t n_attrs;
 	struct ds_attr *attrs;
+	/* Sentiment (textlearn): loaded on demand by tp_dataset_load_sentiment. */
+	int64_t *id;          /* store row id, per row */
+	bool has_sentiment;
+	int16_t *sentiment;   /* compound * 10000, DS_NO_SENTIMENT when not analysed */
+	int8_t *sentiment_label; /* -1, 0, 1 */
+	int64_t sentiment_last; /* largest response id of the analyses read */
+	int64_t sentiment_count; /* analyses read */
 };
+
+#define DS_NO_SENTIMENT INT16_MIN
+#define DS_SENTIMENT_SCALE 10000.0
 
 /* Months since 1970-01 of a UTC time. */
 int32_t ds_month_of(int64_t seconds);

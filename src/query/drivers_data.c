@@ -14,6 +14,7 @@
 
 #include "query/dataset_internal.h"
 #include "query/filter.h"
+#include "query/outcome_values.h"
 #include "touchpoint/drivers_data.h"
 
 bool tp_drivers_number(const char *text, double *out)
@@ -197,10 +198,15 @@ static void score_scale(enum tp_metric m, double *lo, double *hi)
 struct outcome {
 	const int8_t *col;
 	struct numeric num;
+	const struct tp_outcome_values *values; /* outcomes: per respondent */
+	const uint32_t *who;
 };
 
 static double outcome_at(const struct outcome *o, size_t i)
 {
+	double v;
+	if (o->values)
+		return o->who[i] && ov_lookup(o->values, o->who[i], &v) ? v : NAN;
 	if (o->col)
 		return o->col[i] == TP_NONE8 ? NAN : (double)o->col[i];
 	return numeric_at(&o->num, i);
@@ -211,6 +217,11 @@ static enum tp_status outcome_make(const struct tp_dataset *ds,
 				   struct tp_error *err)
 {
 	memset(o, 0, sizeof *o);
+	if (spec->outcome_values) {
+		o->values = spec->outcome_values;
+		o->who = ds->respondent;
+		return TP_OK;
+	}
 	if (spec->outcome_attr)
 		return numeric_make(ds, "--outcome", spec->outcome_attr, &o->num, err);
 	o->col = score_column(ds, spec->outcome);

@@ -21,7 +21,7 @@ static const char *const metric_names[] = {
 	[TP_METRIC_NPS] = "nps",           [TP_METRIC_ENPS] = "enps",
 	[TP_METRIC_CSAT] = "csat",         [TP_METRIC_CES] = "ces",
 	[TP_METRIC_EMOTION] = "emotion",   [TP_METRIC_RESPONSES] = "responses",
-	[TP_METRIC_COMMENT_RATE] = "comment_rate",
+	[TP_METRIC_COMMENT_RATE] = "comment_rate", [TP_METRIC_SENTIMENT] = "sentiment",
 };
 
 bool tp_metric_parse(const char *name, enum tp_metric *out)
@@ -37,7 +37,7 @@ bool tp_metric_parse(const char *name, enum tp_metric *out)
 
 const char *tp_metric_name(enum tp_metric metric)
 {
-	return metric <= TP_METRIC_COMMENT_RATE ? metric_names[metric] : "?";
+	return metric <= TP_METRIC_SENTIMENT ? metric_names[metric] : "?";
 }
 
 static const char *const dim_names[] = {
@@ -240,6 +240,7 @@ struct acc {
 	int64_t n;
 	int64_t a;     /* NPS: promoters; CSAT: 4-5; comment rate: comments; means: sum */
 	int64_t b;     /* NPS: detractors; means: sum of squares */
+	int64_t pos, neg; /* sentiment: positive and negative comments */
 };
 
 struct window {
@@ -333,6 +334,34 @@ static void accumulate_rows(const struct plan *p, const struct window *w, size_t
 	}
 }
 
+/* Sentiment: the mean of compound (kept as integers, compound * 10000)
+ * over analysed customer comments, and their labels. */
+static void accumulate_sentiment(const struct plan *p, const struct window *w, size_t lo,
+				 size_t hi, struct acc *acc)
+{
+	const struct tp_dataset *ds = p->ds;
+	if (!ds->has_sentiment)
+		return;
+	for (size_t i = lo; i < hi; i++) {
+		int16_t v = ds->sentiment[i];
+		if (v == DS_NO_SENTIMENT || ds->type[i] != TP_RESPONDENT_CUSTOMER)
+			continue;
+		if ((w->has_from && ds->at[i] < w->from) || (w->has_to && ds->at[i] >= w->to))
+			continue;
+		if (p->filters.n && !ds_filters_pass(ds, &p->filters, i))
+			continue;
+		int64_t cell = cell_of(p, i);
+		if (cell < 0)
+			continue;
+		struct acc *a = &acc[cell];
+		a->n++;
+		a->a += v;
+		a->b += (int64_t)v * v;
+		a->pos += ds->sentiment_label[i] > 0;
+		a->neg += ds->sentiment_label[i] < 0;
+	}
+}
+
 /* One share of the rows for a thread of its own. */
 struct share {
 	const struct plan *plan;
@@ -346,7 +375,11 @@ struct share {
 static void *accumulate_share(void *arg)
 {
 	struct share *sh = arg;
-	accumulate_rows(sh->plan, sh->window, sh->lo, sh->hi, sh->acc, sh->pairs, &sh->n_pairs);
+	if (sh->plan->q->metric == TP_METRIC_SENTIMENT)
+		accumulate_sentiment(sh->plan, sh->window, sh->lo, sh->hi, sh->acc);
+	else
+		accumulate_rows(sh->plan, sh->window, sh->lo, sh->hi, sh->acc, sh->pairs,
+				&sh->n_pairs);
 	return NULL;
 }
 
@@ -376,9 +409,12 @@ static void accumulate(const struct plan *p, const struct window *w, struct acc 
 					   pairs ? pairs + n * t / threads : NULL, 0};
 		if (t && shares[t].acc)
 			started[t] = pthread_create(&ids[t], NULL, accumulate_share, &shares[t]) == 0;
-		if (t && !started[t]) /* do it here instead */
-			accumulate_rows(p, w, shares[t].lo, shares[t].hi, acc, shares[t].pairs,
-					&shares[t].n_pairs);
+		if (t && !started[t]) { /* do it here instead */
+			struct share here = shares[t];
+			here.acc = acc;
+			accumulate_share(&here);
+			shares[t].n_pairs = here.n_pairs;
+		}
 	}
 	accumulate_share(&shares[0]);
 	*n_pairs = shares[0].n_pairs;
@@ -390,6 +426,8 @@ static void accumulate(const struct plan *p, const struct window *w, struct acc 
 				acc[c].n += shares[t].acc[c].n;
 				acc[c].a += shares[t].acc[c].a;
 				acc[c].b += shares[t].acc[c].b;
+				acc[c].pos += shares[t].acc[c].pos;
+				acc[c].neg += shares[t].acc[c].neg;
 			}
 		}
 		free(shares[t].acc); /* t > 0: its own, or NULL */
@@ -428,6 +466,21 @@ static struct tp_moments moments_of(const struct acc *a)
 	return m;
 }
 
+/* Sentiment sums are of compound * 10000: back to -1..1, in floating
+ * point (n * sum(x^2) could overflow 64 bits for millions of comments). */
+static struct tp_moments sentiment_moments_of(const struct acc *a)
+{
+	struct tp_moments m = {.n = a->n};
+	if (a->n > 0) {
+		double s = (double)a->a, ss = (double)a->b, n = (double)a->n;
+		m.mean = s / n / DS_SENTIMENT_SCALE;
+		m.m2 = (ss - s * s / n) / (DS_SENTIMENT_SCALE * DS_SENTIMENT_SCALE);
+		if (m.m2 < 0)
+			m.m2 = 0;
+	}
+	return m;
+}
+
 static struct tp_nps_counts nps_of(const struct acc *a)
 {
 	return (struct tp_nps_counts){a->a, a->n - a->a - a->b, a->b};
@@ -451,6 +504,15 @@ static void estimate(enum tp_metric m, const struct acc *a, double level, struct
 		g->estimate = (struct tp_estimate){.n = a->n, .has_value = true,
 						   .value = (double)a->n};
 		break;
+	case TP_METRIC_SENTIMENT: {
+		struct tp_moments mo = sentiment_moments_of(a);
+		g->estimate = tp_mean_estimate(&mo, level);
+		g->sd = mo.n > 1 && mo.m2 > 0 ? sqrt(mo.m2 / (double)(mo.n - 1)) : 0;
+		g->positive = a->pos;
+		g->negative = a->neg;
+		g->neutral = a->n - a->pos - a->neg;
+		break;
+	}
 	default: {
 		struct tp_moments mo = moments_of(a);
 		g->estimate = tp_mean_estimate(&mo, level);
@@ -475,6 +537,11 @@ static bool change(enum tp_metric m, const struct acc *before, const struct acc 
 		*out = tp_proportion_change(before->a, before->n, after->a, after->n, level);
 		break;
 	case TP_METRIC_RESPONSES: return false;
+	case TP_METRIC_SENTIMENT: {
+		struct tp_moments b = sentiment_moments_of(before), a = sentiment_moments_of(after);
+		*out = tp_mean_change(&b, &a, level);
+		break;
+	}
 	default: {
 		struct tp_moments b = moments_of(before), a = moments_of(after);
 		*out = tp_mean_change(&b, &a, level);
@@ -673,7 +740,7 @@ static enum tp_status build_groups(const struct run *run, struct tp_report *r,
 
 static enum tp_status check_query(const struct tp_query *q, struct tp_error *err)
 {
-	if (q->metric > TP_METRIC_COMMENT_RATE)
+	if (q->metric > TP_METRIC_SENTIMENT)
 		return tp_error_set(err, TP_EINPUT, "unknown metric");
 	if (q->has_from && q->has_to && q->from >= q->to)
 		return tp_error_set(err, TP_EINPUT, "the period is empty: --from is not before --to");

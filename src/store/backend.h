@@ -52,6 +52,45 @@ struct tp_store_backend {
 					struct tp_error *err);
 	enum tp_status (*survey_list)(void *impl, const char *touchpoint, tp_survey_fn fn,
 				      void *ctx, struct tp_error *err);
+	/* text analytics (textlearn) */
+	enum tp_status (*text_rows)(void *impl, const struct tp_text_query *q, tp_text_row_fn fn,
+				    void *ctx, struct tp_error *err);
+	enum tp_status (*analysis_add)(void *impl, const struct tp_comment_analysis *rows,
+				       size_t n, struct tp_error *err);
+	enum tp_status (*analysis_counts)(void *impl, int64_t *analysed, int64_t *pending,
+					  struct tp_error *err);
+	enum tp_status (*analysis_each)(void *impl, int64_t after_id, tp_analysis_fn fn,
+					void *ctx, struct tp_error *err);
+	enum tp_status (*text_model_put)(void *impl, const struct tp_text_model_info *info,
+					 const void *blob, size_t len, struct tp_error *err);
+	enum tp_status (*text_model_get)(void *impl, const char *lang,
+					 struct tp_text_model_info *info, void **blob,
+					 size_t *len, struct tp_error *err);
+	enum tp_status (*emotion_counts)(void *impl, const char *touchpoint, int64_t *analysed,
+					 int64_t with_emotion[6], struct tp_error *err);
+	/* web performance (group commit): the backend rolled back by itself */
+	bool (*transaction_lost)(void *impl);
+	/* web performance (page cache): changes when another connection commits */
+	enum tp_status (*data_version)(void *impl, int64_t *out, struct tp_error *err);
+	/* business outcomes and benchmarks (outcomes) */
+	enum tp_status (*outcome_put)(void *impl, const struct tp_outcome_row *rows, size_t n,
+				      struct tp_error *err);
+	enum tp_status (*outcome_each)(void *impl, const char *name, tp_outcome_fn fn, void *ctx,
+				       struct tp_error *err);
+	enum tp_status (*outcome_names)(void *impl, tp_outcome_name_fn fn, void *ctx,
+					struct tp_error *err);
+	enum tp_status (*outcome_counts)(void *impl, struct tp_outcome_counts *out,
+					 struct tp_error *err);
+	enum tp_status (*respondents_unanswered)(void *impl, const char *const *keys, size_t n,
+						 int64_t *out, struct tp_error *err);
+	enum tp_status (*benchmark_put)(void *impl, const struct tp_benchmark_row *rows, size_t n,
+					struct tp_error *err);
+	enum tp_status (*benchmark_each)(void *impl, const char *metric, const char *period,
+					 tp_benchmark_fn fn, void *ctx, struct tp_error *err);
+	enum tp_status (*meta_get)(void *impl, const char *key, char *buf, size_t size,
+				   struct tp_error *err);
+	enum tp_status (*meta_set)(void *impl, const char *key, const char *value,
+				   struct tp_error *err);
 };
 
 /* The schema version this program writes; every backend migrates to it. */

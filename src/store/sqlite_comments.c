@@ -12,11 +12,15 @@
  * touchpoint key, ?2 group (0 any), ?3 language ('' any). */
 #define COMMENT_WHERE                                                                              \
 	" FROM response r JOIN touchpoint t ON t.id = r.touchpoint_id"                             \
+	" LEFT JOIN comment_analysis a ON a.response_id = r.id"                                    \
 	" WHERE t.key = ?1 AND r.respondent_type = 0"                                              \
 	" AND r.comment IS NOT NULL AND r.comment <> ''"                                           \
 	" AND (?2 = 0 OR (?2 = 1 AND r.nps >= 9) OR (?2 = 2 AND r.nps BETWEEN 7 AND 8)"            \
 	"      OR (?2 = 3 AND r.nps <= 6))"                                                        \
-	" AND (?3 = '' OR r.lang = ?3)"
+	" AND (?3 = '' OR r.lang = ?3)"                                                            \
+	" AND (?6 = 0 OR a.label = 2 - ?6)"                                                        \
+	" AND (?7 = 0 OR (CASE ?7 WHEN 1 THEN a.joy WHEN 2 THEN a.trust WHEN 3 THEN a.surprise"   \
+	"      WHEN 4 THEN a.anger WHEN 5 THEN a.fear ELSE a.sadness END) > 0)"
 
 static enum tp_status bind_query(struct sq_store *s, sqlite3_stmt *st,
 				 const struct tp_comment_query *q, struct tp_error *err)
@@ -26,6 +30,10 @@ static enum tp_status bind_query(struct sq_store *s, sqlite3_stmt *st,
 		rc = sqlite3_bind_int(st, 2, (int)q->group);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 3, q->lang ? q->lang : "", -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK) /* textlearn: 1 positive (label 1) .. 3 negative (-1) */
+		rc = sqlite3_bind_int(st, 6, q->sentiment >= 1 && q->sentiment <= 3 ? q->sentiment : 0);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(st, 7, q->emotion >= 1 && q->emotion <= 6 ? q->emotion : 0);
 	return rc == SQLITE_OK ? TP_OK : sq_error(s, rc, "reading comments", err);
 }
 
@@ -66,7 +74,7 @@ enum tp_status sq_comments(void *impl, const struct tp_comment_query *q, tp_comm
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v2(s->db,
 				    "SELECT r.response_key, r.submitted_at, r.nps, r.csat, r.ces,"
-				    " r.emotion, r.comment, r.lang" COMMENT_WHERE
+				    " r.emotion, r.comment, r.lang, a.label, a.compound" COMMENT_WHERE
 				    " ORDER BY r.submitted_at DESC, r.id DESC LIMIT ?4 OFFSET ?5",
 				    -1, &st, NULL);
 	if (rc != SQLITE_OK)
@@ -86,6 +94,9 @@ enum tp_status sq_comments(void *impl, const struct tp_comment_query *q, tp_comm
 		    .emotion = score(st, 5),
 		    .comment = (const char *)sqlite3_column_text(st, 6),
 		    .lang = (const char *)sqlite3_column_text(st, 7),
+		    .analysed = sqlite3_column_type(st, 8) != SQLITE_NULL,
+		    .label = sqlite3_column_int(st, 8),
+		    .compound = sqlite3_column_double(st, 9),
 		};
 		if (fn(&c, ctx) != 0)
 			break;

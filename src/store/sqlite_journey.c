@@ -3,7 +3,9 @@
  * A replace matches phases, channels and touchpoints by their ids (the
  * `key` columns) and updates them in place, so the integer row ids that
  * responses point at survive a re-import. Touchpoints that disappear are
- * deleted; their responses are unassigned only when forced. */
+ * deleted with their survey links; their responses are unassigned only
+ * when forced. A replace also bumps meta 'journey.version', by which other
+ * connections notice it (sq_journey_sync). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -289,13 +291,18 @@ static enum tp_status refuse_dropped(const struct dropped *list, size_t n, struc
 static enum tp_status delete_dropped(struct sq_store *s, const struct dropped *list, size_t n,
 				     int64_t *unassigned, struct tp_error *err)
 {
-	sqlite3_stmt *unlink = NULL, *del = NULL;
+	sqlite3_stmt *unlink = NULL, *del = NULL, *links = NULL;
 	enum tp_status status = TP_OK;
 	int rc = sqlite3_prepare_v2(s->db, "UPDATE response SET touchpoint_id = NULL"
 					   " WHERE touchpoint_id = ?1", -1, &unlink, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(s->db, "DELETE FROM touchpoint WHERE id = ?1", -1, &del,
 					NULL);
+	/* Survey links of a removed touchpoint could no longer be answered
+	 * (an answer needs its touchpoint): they go with it. */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(s->db, "DELETE FROM survey_link WHERE touchpoint_id = ?1",
+					-1, &links, NULL);
 	if (rc != SQLITE_OK)
 		status = sq_error(s, rc, "removing touchpoints", err);
 	for (size_t i = 0; i < n && status == TP_OK; i++) {
@@ -305,12 +312,17 @@ static enum tp_status delete_dropped(struct sq_store *s, const struct dropped *l
 			*unassigned += sqlite3_changes(s->db);
 		}
 		if (status == TP_OK) {
+			sqlite3_bind_int64(links, 1, list[i].id);
+			status = run(s, links, "removing survey links", err);
+		}
+		if (status == TP_OK) {
 			sqlite3_bind_int64(del, 1, list[i].id);
 			status = run(s, del, "removing touchpoints", err);
 		}
 	}
 	sqlite3_finalize(unlink);
 	sqlite3_finalize(del);
+	sqlite3_finalize(links);
 	return status;
 }
 
@@ -414,6 +426,10 @@ static enum tp_status replace_in_tx(struct sq_store *s, const struct tp_journey 
 		st = delete_unused(s, "channel", j->n_channels, cids, err);
 	if (st == TP_OK)
 		st = save_name(s, j->name, err);
+	if (st == TP_OK)
+		st = sq_exec(s, "INSERT INTO meta (key, value) VALUES ('journey.version', '1')"
+				" ON CONFLICT (key) DO UPDATE SET"
+				" value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)", err);
 	free(pids);
 	free(pnames);
 	free(cids);
@@ -445,4 +461,96 @@ enum tp_status sq_journey_replace(void *impl, const struct tp_journey *j, bool f
 	if (unassigned)
 		*unassigned = count;
 	return sq_load_touchpoints(s, err);
+}
+
+/* --- freshness across connections --- */
+
+/* A transaction ended: the next one checks again. */
+static int on_commit(void *ctx)
+{
+	((struct sq_store *)ctx)->journey_checked = false;
+	return 0; /* let the commit go on */
+}
+
+static void on_rollback(void *ctx)
+{
+	((struct sq_store *)ctx)->journey_checked = false;
+}
+
+/* True when the file holds more attributes than s has loaded. */
+static bool more_attributes(struct sq_store *s)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t n = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM attribute", -1, &st, NULL) ==
+		SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n > (int64_t)s->n_attrs;
+}
+
+enum tp_status sq_journey_sync(struct sq_store *s, struct tp_error *err)
+{
+	/* Inside a transaction (BEGIN IMMEDIATE holds the write lock) no other
+	 * connection can commit: one check per transaction is enough, which
+	 * keeps bulk imports from paying a PRAGMA a row. The commit and
+	 * rollback hooks clear the mark. */
+	if (s->in_tx && s->journey_checked)
+		return TP_OK;
+	s->journey_checked = s->in_tx;
+	if (!s->data_version_stmt) {
+		int rc = sqlite3_prepare_v3(s->db, "PRAGMA data_version", -1,
+					    SQLITE_PREPARE_PERSISTENT, &s->data_version_stmt, NULL);
+		if (rc != SQLITE_OK)
+			return sq_error(s, rc, "checking the journey version", err);
+		s->data_version = -1;
+		s->journey_version = -1;
+		sqlite3_commit_hook(s->db, on_commit, s);
+		sqlite3_rollback_hook(s->db, on_rollback, s);
+	}
+	int rc = sqlite3_step(s->data_version_stmt);
+	int64_t dv = rc == SQLITE_ROW ? sqlite3_column_int64(s->data_version_stmt, 0) : -1;
+	sqlite3_reset(s->data_version_stmt);
+	if (rc != SQLITE_ROW)
+		return sq_error(s, rc, "checking the journey version", err);
+	if (dv == s->data_version)
+		return TP_OK;
+	s->data_version = dv;
+	/* webadmin: another connection (the group commit writer, an import)
+	 * may have added segment attributes. Outside a transaction (nothing
+	 * queued) the attribute list and what depends on it are reloaded. */
+	if (!s->in_tx && s->n_attrs < TP_ATTRS_MAX && more_attributes(s))
+		sq_forget_caches(s);
+	/* Prepared once (webperf): under a stream of survey answers every
+	 * request on a reading connection comes here. */
+	int64_t version = 0;
+	sqlite3_stmt *vst = NULL;
+	int vrc = sq_prepare_cached(
+	    s, SQ_STMT_JOURNEY_VERSION,
+	    "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'journey.version'", &vst);
+	if (vrc == SQLITE_OK)
+		vrc = sqlite3_step(vst);
+	if (vrc == SQLITE_ROW) {
+		version = sqlite3_column_int64(vst, 0);
+		vrc = SQLITE_DONE;
+	}
+	if (vst)
+		sqlite3_reset(vst);
+	enum tp_status st =
+	    vrc == SQLITE_DONE ? TP_OK : sq_error(s, vrc, "checking the journey version", err);
+	if (st != TP_OK || version == s->journey_version)
+		return st;
+	/* The first check after opening reloads once too: cheap, and the map
+	 * may have been loaded before a replace this connection never saw. */
+	st = sq_load_touchpoints(s, err);
+	if (st == TP_OK)
+		s->journey_version = version;
+	return st;
+}
+
+void sq_journey_sync_free(struct sq_store *s)
+{
+	sqlite3_finalize(s->data_version_stmt);
+	s->data_version_stmt = NULL;
 }

@@ -403,6 +403,9 @@ enum tp_status sq_response_add(void *impl, const struct tp_response *r, struct t
 {
 	struct sq_store *s = impl;
 	int64_t tp_id = 0;
+	enum tp_status synced = r->touchpoint && *r->touchpoint ? sq_journey_sync(s, err) : TP_OK;
+	if (synced != TP_OK)
+		return synced;
 	if (r->touchpoint && *r->touchpoint &&
 	    !tp_strmap_get(s->touchpoints, r->touchpoint, strlen(r->touchpoint), &tp_id))
 		return tp_error_set(err, TP_EINPUT, "unknown touchpoint \"%s\"", r->touchpoint);

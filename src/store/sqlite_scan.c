@@ -13,6 +13,7 @@
 size_t sq_attribute_count(void *impl)
 {
 	struct sq_store *s = impl;
+	sq_journey_sync(s, NULL); /* webadmin: attributes another connection added */
 	return s->n_attrs;
 }
 
@@ -84,7 +85,9 @@ enum tp_status sq_scan(void *impl, const struct tp_journey *journey, int64_t aft
 	size_t n_attrs = s->n_attrs;
 	if (!tps)
 		return tp_error_set(err, TP_ENOMEM, "out of memory");
-	st = touchpoint_indexes(s, journey, tps, err);
+	st = sq_journey_sync(s, err);
+	if (st == TP_OK)
+		st = touchpoint_indexes(s, journey, tps, err);
 	if (st == TP_OK)
 		st = prepare_scan(s, &q, err);
 	if (st != TP_OK)

@@ -102,6 +102,36 @@ enum tp_status sq_exec(struct sq_store *s, const char *sql, struct tp_error *err
 	return TP_OK;
 }
 
+int sq_prepare_cached(struct sq_store *s, enum sq_cached which, const char *sql,
+		      sqlite3_stmt **out)
+{
+	if (s->cached[which]) {
+		sqlite3_reset(s->cached[which]);
+		sqlite3_clear_bindings(s->cached[which]);
+		*out = s->cached[which];
+		return SQLITE_OK;
+	}
+	int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->cached[which],
+				    NULL);
+	*out = s->cached[which];
+	return rc;
+}
+
+/* Runs a cached statement with no parameters and no results. */
+static enum tp_status exec_cached(struct sq_store *s, enum sq_cached which, const char *sql,
+				  struct tp_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sq_prepare_cached(s, which, sql, &st);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (st)
+		sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return sq_error(s, rc, "database", err);
+	return TP_OK;
+}
+
 static enum tp_status pragma_int(struct sq_store *s, const char *sql, int *out,
 				 struct tp_error *err)
 {
@@ -234,6 +264,9 @@ static void sq_close(void *impl)
 	if (s->in_tx)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	sq_responses_free(s);
+	sq_journey_sync_free(s);
+	for (size_t i = 0; i < SQ_STMT_COUNT; i++)
+		sqlite3_finalize(s->cached[i]);
 	tp_strmap_free(s->touchpoints);
 	tp_strmap_free(s->attr_index);
 	tp_strmap_free(s->values);
@@ -309,22 +342,44 @@ out:
 	return TP_OK;
 }
 
-static enum tp_status sq_begin(void *impl, struct tp_error *err)
+/* A begin inside an open transaction opens a savepoint instead: its commit
+ * releases it (kept when the outer transaction commits) and its rollback
+ * undoes only what was done since (the group commit writer, store/
+ * group_commit.c, runs each request's work like this). */
+enum tp_status sq_begin(void *impl, struct tp_error *err)
 {
 	struct sq_store *s = impl;
-	if (s->in_tx)
-		return tp_error_set(err, TP_EUSAGE, "a transaction is already open");
+	if (s->in_tx) {
+		enum tp_status st = sq_batch_write(s, err);
+		if (st == TP_OK)
+			st = exec_cached(s, SQ_STMT_SAVEPOINT, "SAVEPOINT tp_nested", err);
+		if (st == TP_OK)
+			s->savepoints++;
+		return st;
+	}
 	enum tp_status st = sq_exec(s, "BEGIN IMMEDIATE", err);
 	if (st == TP_OK)
 		s->in_tx = true;
 	return st;
 }
 
-static enum tp_status sq_commit(void *impl, struct tp_error *err)
+enum tp_status sq_commit(void *impl, struct tp_error *err)
 {
 	struct sq_store *s = impl;
 	if (!s->in_tx)
 		return tp_error_set(err, TP_EUSAGE, "no transaction is open");
+	if (s->savepoints > 0) {
+		enum tp_status st = sq_batch_write(s, err);
+		if (st == TP_OK)
+			st = exec_cached(s, SQ_STMT_RELEASE, "RELEASE tp_nested", err);
+		if (st != TP_OK) {
+			sqlite3_exec(s->db, "ROLLBACK TO tp_nested; RELEASE tp_nested", NULL, NULL,
+				     NULL);
+			sq_forget_caches(s);
+		}
+		s->savepoints--;
+		return st;
+	}
 	enum tp_status st = sq_batch_write(s, err);
 	if (st == TP_OK)
 		st = sq_exec(s, "COMMIT", err);
@@ -336,21 +391,51 @@ static enum tp_status sq_commit(void *impl, struct tp_error *err)
 	return st;
 }
 
-static enum tp_status sq_rollback(void *impl, struct tp_error *err)
+enum tp_status sq_rollback(void *impl, struct tp_error *err)
 {
 	struct sq_store *s = impl;
 	if (!s->in_tx)
 		return tp_error_set(err, TP_EUSAGE, "no transaction is open");
+	if (s->savepoints > 0) {
+		s->savepoints--;
+		enum tp_status st = sq_exec(s, "ROLLBACK TO tp_nested; RELEASE tp_nested", err);
+		sq_forget_caches(s);
+		return st;
+	}
 	s->in_tx = false;
 	enum tp_status st = sq_exec(s, "ROLLBACK", err);
 	sq_forget_caches(s);
 	return st;
 }
 
+/* PRAGMA data_version: changes whenever another connection (of this
+ * process or another) commits. */
+static enum tp_status sq_data_version(void *impl, int64_t *out, struct tp_error *err)
+{
+	struct sq_store *s = impl;
+	sqlite3_stmt *st = NULL;
+	int rc = sq_prepare_cached(s, SQ_STMT_DATA_VERSION, "PRAGMA data_version", &st);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	if (st)
+		sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return sq_error(s, rc, "reading the data version", err);
+	return TP_OK;
+}
+
+bool sq_transaction_lost(void *impl)
+{
+	struct sq_store *s = impl;
+	return s->in_tx && sqlite3_get_autocommit(s->db);
+}
+
 static bool sq_has_touchpoint(void *impl, const char *id)
 {
 	struct sq_store *s = impl;
 	int64_t v;
+	sq_journey_sync(s, NULL);
 	return tp_strmap_get(s->touchpoints, id, strlen(id), &v);
 }
 
@@ -415,4 +500,22 @@ const struct tp_store_backend tp_sqlite_backend = {
 	.survey_get = sq_survey_get,
 	.survey_answer = sq_survey_answer,
 	.survey_list = sq_survey_list,
+	.text_rows = sq_text_rows, /* text analytics (textlearn) */
+	.analysis_add = sq_analysis_add,
+	.analysis_counts = sq_analysis_counts,
+	.analysis_each = sq_analysis_each,
+	.text_model_put = sq_text_model_put,
+	.text_model_get = sq_text_model_get,
+	.emotion_counts = sq_emotion_counts,
+	.transaction_lost = sq_transaction_lost, /* web performance (group commit) */
+	.data_version = sq_data_version,	 /* web performance (page cache) */
+	.outcome_put = sq_outcome_put, /* business outcomes and benchmarks (outcomes) */
+	.outcome_each = sq_outcome_each,
+	.outcome_names = sq_outcome_names,
+	.outcome_counts = sq_outcome_counts,
+	.respondents_unanswered = sq_respondents_unanswered,
+	.benchmark_put = sq_benchmark_put,
+	.benchmark_each = sq_benchmark_each,
+	.meta_get = sq_meta_get,
+	.meta_set = sq_meta_set,
 };

@@ -2,7 +2,8 @@
  * and store an answer through a link.
  *
  * An answer and the marking of its invitation link as used are one
- * transaction, committed before the function returns, so an invitation
+ * transaction, committed before the function returns (or a savepoint of
+ * the transaction already open, which its owner commits), so an invitation
  * can be answered once and a 2xx from the server means the answer is on
  * disk. Never formats output. */
 #include <stdio.h>
@@ -35,6 +36,9 @@ enum tp_status sq_survey_create(void *impl, const struct tp_survey_link *link, s
 {
 	struct sq_store *s = impl;
 	int64_t tp_id;
+	enum tp_status synced = sq_journey_sync(s, err);
+	if (synced != TP_OK)
+		return synced;
 	if (!tp_strmap_get(s->touchpoints, link->touchpoint, strlen(link->touchpoint), &tp_id))
 		return tp_error_set(err, TP_EINPUT, "unknown touchpoint \"%.200s\"",
 				    link->touchpoint);
@@ -70,17 +74,18 @@ enum tp_status sq_survey_get(void *impl, const char *token, struct tp_survey_lin
 {
 	struct sq_store *s = impl;
 	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(s->db,
-				    "SELECT " LINK_COLUMNS " FROM survey_link l JOIN touchpoint t"
-				    " ON t.id = l.touchpoint_id WHERE l.token = ?",
-				    -1, &st, NULL);
+	int rc = sq_prepare_cached(s, SQ_STMT_SURVEY_GET,
+				   "SELECT " LINK_COLUMNS " FROM survey_link l JOIN touchpoint t"
+				   " ON t.id = l.touchpoint_id WHERE l.token = ?",
+				   &st);
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, token, -1, SQLITE_STATIC);
 		rc = sqlite3_step(st);
 	}
 	if (rc == SQLITE_ROW)
 		read_link(st, out);
-	sqlite3_finalize(st);
+	if (st)
+		sqlite3_reset(st); /* ends its read of the table */
 	if (rc == SQLITE_DONE)
 		return tp_error_set(err, TP_ENOTFOUND, "no survey link with this token");
 	if (rc != SQLITE_ROW)
@@ -93,30 +98,30 @@ enum tp_status sq_survey_get(void *impl, const char *token, struct tp_survey_lin
 static int mark_used(struct sq_store *s, const char *token)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(s->db,
-				    "UPDATE survey_link SET used_at = ? WHERE token = ?"
-				    " AND invitation IS NOT NULL AND used_at IS NULL",
-				    -1, &st, NULL);
+	int rc = sq_prepare_cached(s, SQ_STMT_SURVEY_USED,
+				   "UPDATE survey_link SET used_at = ? WHERE token = ?"
+				   " AND invitation IS NOT NULL AND used_at IS NULL",
+				   &st);
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_int64(st, 1, (int64_t)time(NULL));
 		sqlite3_bind_text(st, 2, token, -1, SQLITE_STATIC);
 		rc = sqlite3_step(st);
 	}
-	sqlite3_finalize(st);
+	if (st)
+		sqlite3_reset(st);
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* Inside a transaction (the group commit writer's) the answer is a
+ * savepoint of it: its failure undoes only itself. */
 enum tp_status sq_survey_answer(void *impl, const char *token, const struct tp_response *r,
 				bool *inserted, struct tp_error *err)
 {
 	struct sq_store *s = impl;
 	*inserted = false;
-	if (s->in_tx)
-		return tp_error_set(err, TP_EUSAGE, "a transaction is already open");
-	enum tp_status st = sq_exec(s, "BEGIN IMMEDIATE", err);
+	enum tp_status st = sq_begin(s, err);
 	if (st != TP_OK)
 		return st;
-	s->in_tx = true;
 	/* Read under the write lock, so two answers cannot both see it unused. */
 	struct tp_survey_link link;
 	st = sq_survey_get(s, token, &link, err);
@@ -132,14 +137,14 @@ enum tp_status sq_survey_answer(void *impl, const char *token, const struct tp_r
 			st = sq_error(s, rc, "marking the invitation used", err);
 	}
 done:
-	s->in_tx = false;
 	if (st == TP_OK)
-		st = sq_exec(s, "COMMIT", err);
-	if (st != TP_OK) {
-		*inserted = false;
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-		sq_forget_caches(s);
+		st = sq_commit(s, err);
+	else {
+		struct tp_error ignored;
+		sq_rollback(s, &ignored);
 	}
+	if (st != TP_OK)
+		*inserted = false;
 	return st;
 }
 

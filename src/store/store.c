@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "store/backend.h"
+#include "store/group_commit.h"
 
 
 
@@ -14,6 +15,7 @@ struct tp_store {
 	const struct tp_store_backend *backend;
 	void *impl;
 	int found_version;
+	struct tp_group_commit *group_commit; /* not owned; NULL: commit here */
 };
 
 int tp_store_schema_version(void)
@@ -180,10 +182,29 @@ enum tp_status tp_store_survey_get(struct tp_store *s, const char *token,
 	return s->backend->survey_get(s->impl, token, out, err);
 }
 
+/* A survey answer handed to the group commit writer. */
+struct survey_work {
+	const char *token;
+	const struct tp_response *r;
+	bool *inserted;
+};
+
+static enum tp_status survey_work_run(struct tp_store *writer, void *ctx, struct tp_error *err)
+{
+	struct survey_work *w = ctx;
+	*w->inserted = false;
+	return writer->backend->survey_answer(writer->impl, w->token, w->r, w->inserted, err);
+}
+
 enum tp_status tp_store_survey_answer(struct tp_store *s, const char *token,
 				      const struct tp_response *r, bool *inserted,
 				      struct tp_error *err)
 {
+	if (s->group_commit) {
+		struct survey_work w = {token, r, inserted};
+		*inserted = false;
+		return tp_group_commit_run(s->group_commit, survey_work_run, &w, err);
+	}
 	return s->backend->survey_answer(s->impl, token, r, inserted, err);
 }
 
@@ -191,4 +212,131 @@ enum tp_status tp_store_survey_list(struct tp_store *s, const char *touchpoint, 
 				    void *ctx, struct tp_error *err)
 {
 	return s->backend->survey_list(s->impl, touchpoint, fn, ctx, err);
+}
+
+/* --- group commit (web performance): store/group_commit.h --- */
+
+void tp_store_set_group_commit(struct tp_store *s, struct tp_group_commit *gc)
+{
+	s->group_commit = gc;
+}
+
+struct tp_group_commit *tp_store_group_commit(const struct tp_store *s)
+{
+	return s->group_commit;
+}
+
+enum tp_status tp_store_data_version(struct tp_store *s, int64_t *out, struct tp_error *err)
+{
+	if (!s->backend->data_version)
+		return tp_error_set(err, TP_EUSAGE, "this store has no data version");
+	return s->backend->data_version(s->impl, out, err);
+}
+
+bool tp_store_transaction_lost(struct tp_store *s)
+{
+	return s->backend->transaction_lost && s->backend->transaction_lost(s->impl);
+}
+
+/* --- text analytics (textlearn) --- */
+
+enum tp_status tp_store_text_rows(struct tp_store *s, const struct tp_text_query *q,
+				  tp_text_row_fn fn, void *ctx, struct tp_error *err)
+{
+	return s->backend->text_rows(s->impl, q, fn, ctx, err);
+}
+
+enum tp_status tp_store_analysis_add(struct tp_store *s, const struct tp_comment_analysis *rows,
+				     size_t n, struct tp_error *err)
+{
+	return s->backend->analysis_add(s->impl, rows, n, err);
+}
+
+enum tp_status tp_store_analysis_counts(struct tp_store *s, int64_t *analysed, int64_t *pending,
+					struct tp_error *err)
+{
+	return s->backend->analysis_counts(s->impl, analysed, pending, err);
+}
+
+enum tp_status tp_store_analysis_each(struct tp_store *s, int64_t after_id, tp_analysis_fn fn,
+				      void *ctx, struct tp_error *err)
+{
+	return s->backend->analysis_each(s->impl, after_id, fn, ctx, err);
+}
+
+enum tp_status tp_store_text_model_put(struct tp_store *s, const struct tp_text_model_info *info,
+				       const void *blob, size_t len, struct tp_error *err)
+{
+	return s->backend->text_model_put(s->impl, info, blob, len, err);
+}
+
+enum tp_status tp_store_text_model_get(struct tp_store *s, const char *lang,
+				       struct tp_text_model_info *info, void **blob, size_t *len,
+				       struct tp_error *err)
+{
+	return s->backend->text_model_get(s->impl, lang, info, blob, len, err);
+}
+
+/* --- business outcomes and benchmarks (outcomes) --- */
+
+enum tp_status tp_store_outcome_put(struct tp_store *s, const struct tp_outcome_row *rows,
+				    size_t n, struct tp_error *err)
+{
+	return s->backend->outcome_put(s->impl, rows, n, err);
+}
+
+enum tp_status tp_store_outcome_each(struct tp_store *s, const char *name, tp_outcome_fn fn,
+				     void *ctx, struct tp_error *err)
+{
+	return s->backend->outcome_each(s->impl, name, fn, ctx, err);
+}
+
+enum tp_status tp_store_outcome_names(struct tp_store *s, tp_outcome_name_fn fn, void *ctx,
+				      struct tp_error *err)
+{
+	return s->backend->outcome_names(s->impl, fn, ctx, err);
+}
+
+enum tp_status tp_store_outcome_counts(struct tp_store *s, struct tp_outcome_counts *out,
+				       struct tp_error *err)
+{
+	return s->backend->outcome_counts(s->impl, out, err);
+}
+
+enum tp_status tp_store_respondents_unanswered(struct tp_store *s, const char *const *keys,
+					       size_t n, int64_t *out, struct tp_error *err)
+{
+	return s->backend->respondents_unanswered(s->impl, keys, n, out, err);
+}
+
+enum tp_status tp_store_benchmark_put(struct tp_store *s, const struct tp_benchmark_row *rows,
+				      size_t n, struct tp_error *err)
+{
+	return s->backend->benchmark_put(s->impl, rows, n, err);
+}
+
+enum tp_status tp_store_benchmark_each(struct tp_store *s, const char *metric,
+				       const char *period, tp_benchmark_fn fn, void *ctx,
+				       struct tp_error *err)
+{
+	return s->backend->benchmark_each(s->impl, metric, period, fn, ctx, err);
+}
+
+enum tp_status tp_store_meta_get(struct tp_store *s, const char *key, char *buf, size_t size,
+				 struct tp_error *err)
+{
+	return s->backend->meta_get(s->impl, key, buf, size, err);
+}
+
+enum tp_status tp_store_meta_set(struct tp_store *s, const char *key, const char *value,
+				 struct tp_error *err)
+{
+	return s->backend->meta_set(s->impl, key, value, err);
+}
+
+enum tp_status tp_store_emotion_counts(struct tp_store *s, const char *touchpoint,
+				       int64_t *analysed, int64_t with_emotion[6],
+				       struct tp_error *err)
+{
+	return s->backend->emotion_counts(s->impl, touchpoint, analysed, with_emotion, err);
 }

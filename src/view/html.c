@@ -299,7 +299,7 @@ const char *tp_fmt_month(char *buf, size_t size, const char *key, enum tp_lang l
 
 /* --- the page frame --- */
 
-void tp_html_begin(struct tp_buf *b, enum tp_lang lang, const char *title, const char *self_url)
+void tp_html_head(struct tp_buf *b, enum tp_lang lang, const char *title, const char *body_class)
 {
 	tp_buf_printf(b,
 		      "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -308,11 +308,26 @@ void tp_html_begin(struct tp_buf *b, enum tp_lang lang, const char *title, const
 		      tp_lang_code(lang));
 	tp_html_escape(b, title);
 	tp_buf_printf(b, " · %s</title>\n", tp_msg(lang, TP_MSG_TITLE));
-	tp_buf_puts(b, "<link rel=\"stylesheet\" href=\"/static/touchpoint.css\">\n</head>\n"
-		       "<body>\n<header><a class=\"home\" href=\"/\">");
+	tp_buf_puts(b, "<link rel=\"stylesheet\" href=\"/static/touchpoint.css\">\n</head>\n");
+	if (body_class)
+		tp_buf_printf(b, "<body class=\"%s\">\n", body_class);
+	else
+		tp_buf_puts(b, "<body>\n");
+}
+
+void tp_html_begin(struct tp_buf *b, enum tp_lang lang, const char *title, const char *self_url)
+{
+	tp_html_head(b, lang, title, NULL);
+	tp_buf_puts(b, "<header><a class=\"home\" href=\"/\">");
 	tp_buf_puts(b, tp_msg(lang, TP_MSG_TITLE));
 	tp_buf_puts(b, "</a> <a href=\"/respondents\">");
 	tp_buf_puts(b, tp_msg(lang, TP_MSG_RESPONDENTS));
+	tp_buf_puts(b, "</a> <a href=\"/outcomes\">"); /* outcomes */
+	tp_buf_puts(b, tp_msg(lang, TP_MSG_OUTCOMES_NAV));
+	tp_buf_puts(b, "</a> <a href=\"/benchmark\">");
+	tp_buf_puts(b, tp_msg(lang, TP_MSG_BENCHMARK_PAGE));
+	tp_buf_puts(b, "</a> <a href=\"/admin\">");
+	tp_buf_puts(b, tp_msg(lang, TP_MSG_ADMIN));
 	tp_buf_puts(b, "</a> <nav class=\"lang\">");
 	for (int l = TP_LANG_EN; l <= TP_LANG_ES; l++) {
 		if (l == (int)lang)

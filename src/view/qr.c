@@ -1,10 +1,10 @@
 /* view/qr.c - QR codes of survey links, as SVG and PNG.
  *
- * libqrencode computes the modules; drawing them is ours. The PNG writer
- * is deliberately minimal: greyscale, deflate "stored" blocks (a QR image
- * is a few tens of kilobytes uncompressed), CRC-32 and Adler-32 computed
- * here, so no compression library is needed. */
+ * libqrencode computes the modules; the SVG is drawn here, the PNG (1-bit
+ * greyscale) is encoded by libpng into memory. */
+#include <png.h>
 #include <qrencode.h>
+#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,66 +38,73 @@ bool tp_qr_svg(struct tp_buf *b, const char *text)
 	return true;
 }
 
-static uint32_t crc32_of(const unsigned char *p, size_t n, uint32_t crc)
+/* libpng writes into this growing buffer instead of a FILE. */
+struct png_out {
+	unsigned char *data;
+	size_t len, cap;
+	bool failed;
+};
+
+static void png_write(png_structp png, png_bytep data, size_t n)
 {
-	crc = ~crc;
-	for (size_t i = 0; i < n; i++) {
-		crc ^= p[i];
-		for (int k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+	struct png_out *o = png_get_io_ptr(png);
+	if (o->failed)
+		return;
+	if (o->len + n > o->cap) {
+		size_t cap = o->cap ? o->cap : 4096;
+		while (cap < o->len + n)
+			cap *= 2;
+		unsigned char *grown = realloc(o->data, cap);
+		if (!grown) {
+			o->failed = true;
+			return;
+		}
+		o->data = grown;
+		o->cap = cap;
 	}
-	return ~crc;
+	memcpy(o->data + o->len, data, n);
+	o->len += n;
 }
 
-static void put32(unsigned char *p, uint32_t v)
+static void png_flush(png_structp png)
 {
-	p[0] = (unsigned char)(v >> 24);
-	p[1] = (unsigned char)(v >> 16);
-	p[2] = (unsigned char)(v >> 8);
-	p[3] = (unsigned char)v;
+	(void)png;
 }
 
-/* Writes a chunk (length, type, data, CRC) at out; returns its size. */
-static size_t chunk(unsigned char *out, const char *type, const unsigned char *data, size_t n)
+/* Encodes the 1-bit rows; false when libpng failed (it longjmps here). */
+static bool png_encode(const QRcode *qr, unsigned scale, unsigned char *row, struct png_out *o)
 {
-	put32(out, (uint32_t)n);
-	memcpy(out + 4, type, 4);
-	if (n)
-		memcpy(out + 8, data, n);
-	put32(out + 8 + n, crc32_of(out + 4, n + 4, 0));
-	return n + 12;
-}
-
-/* The zlib stream of raw in stored blocks of at most 65535 bytes. */
-static unsigned char *zlib_stored(const unsigned char *raw, size_t n, size_t *len)
-{
-	size_t blocks = n / 65535 + 1;
-	unsigned char *z = malloc(2 + n + blocks * 5 + 4);
-	if (!z)
-		return NULL;
-	size_t o = 0;
-	z[o++] = 0x78;
-	z[o++] = 0x01;
-	uint32_t a = 1, b = 0;
-	for (size_t i = 0; i < n; i++) {
-		a = (a + raw[i]) % 65521;
-		b = (b + a) % 65521;
+	png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+	png_infop info = png ? png_create_info_struct(png) : NULL;
+	if (!info) {
+		png_destroy_write_struct(&png, NULL);
+		return false;
 	}
-	size_t off = 0;
-	do {
-		size_t k = n - off > 65535 ? 65535 : n - off;
-		z[o++] = off + k == n ? 1 : 0;
-		z[o++] = (unsigned char)k;
-		z[o++] = (unsigned char)(k >> 8);
-		z[o++] = (unsigned char)~k;
-		z[o++] = (unsigned char)(~k >> 8);
-		memcpy(z + o, raw + off, k);
-		o += k;
-		off += k;
-	} while (off < n);
-	put32(z + o, (b << 16) | a);
-	*len = o + 4;
-	return z;
+	if (setjmp(png_jmpbuf(png))) {
+		png_destroy_write_struct(&png, &info);
+		return false;
+	}
+	size_t w = (size_t)qr->width, side = (w + 2 * QUIET) * scale;
+	png_set_write_fn(png, o, png_write, png_flush);
+	png_set_IHDR(png, info, (png_uint_32)side, (png_uint_32)side, 1, PNG_COLOR_TYPE_GRAY,
+		     PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+	png_write_info(png, info);
+	for (size_t y = 0; y < side; y++) {
+		memset(row, 0xff, (side + 7) / 8); /* 1 = white */
+		size_t my = y / scale;
+		for (size_t x = 0; x < side; x++) {
+			size_t mx = x / scale;
+			bool dark = mx >= QUIET && my >= QUIET && mx < w + QUIET &&
+				    my < w + QUIET &&
+				    (qr->data[(my - QUIET) * w + (mx - QUIET)] & 1);
+			if (dark)
+				row[x / 8] &= (unsigned char)~(0x80u >> (x % 8));
+		}
+		png_write_row(png, row);
+	}
+	png_write_end(png, NULL);
+	png_destroy_write_struct(&png, &info);
+	return !o->failed;
 }
 
 unsigned char *tp_qr_png(const char *text, unsigned scale, size_t *len)
@@ -107,43 +114,16 @@ unsigned char *tp_qr_png(const char *text, unsigned scale, size_t *len)
 	QRcode *qr = encode(text);
 	if (!qr)
 		return NULL;
-	size_t w = (size_t)qr->width, side = (w + 2 * QUIET) * scale, row = side + 1;
-	unsigned char *raw = malloc(row * side), *z = NULL, *png = NULL;
-	if (!raw)
-		goto out;
-	for (size_t y = 0; y < side; y++) {
-		unsigned char *r = raw + y * row;
-		r[0] = 0; /* filter: none */
-		for (size_t x = 0; x < side; x++) {
-			size_t mx = x / scale, my = y / scale;
-			bool dark = mx >= QUIET && my >= QUIET && mx < w + QUIET &&
-				    my < w + QUIET &&
-				    (qr->data[(my - QUIET) * w + (mx - QUIET)] & 1);
-			r[1 + x] = dark ? 0 : 255;
-		}
-	}
-	size_t zlen;
-	z = zlib_stored(raw, row * side, &zlen);
-	if (!z)
-		goto out;
-	png = malloc(8 + 25 + 12 + zlen + 12);
-	if (!png)
-		goto out;
-	memcpy(png, "\x89PNG\r\n\x1a\n", 8);
-	unsigned char ihdr[13];
-	put32(ihdr, (uint32_t)side);
-	put32(ihdr + 4, (uint32_t)side);
-	ihdr[8] = 8; /* bit depth */
-	ihdr[9] = 0; /* greyscale */
-	ihdr[10] = ihdr[11] = ihdr[12] = 0;
-	size_t o = 8;
-	o += chunk(png + o, "IHDR", ihdr, sizeof ihdr);
-	o += chunk(png + o, "IDAT", z, zlen);
-	o += chunk(png + o, "IEND", NULL, 0);
-	*len = o;
-out:
-	free(raw);
-	free(z);
+	size_t side = ((size_t)qr->width + 2 * QUIET) * scale;
+	unsigned char *row = malloc((side + 7) / 8);
+	struct png_out o = {0};
+	bool ok = row && png_encode(qr, scale, row, &o);
+	free(row);
 	QRcode_free(qr);
-	return png;
+	if (!ok) {
+		free(o.data);
+		return NULL;
+	}
+	*len = o.len;
+	return o.data;
 }

@@ -40,7 +40,7 @@ static bool is_nps(enum tp_metric m)
 
 static bool is_mean(enum tp_metric m)
 {
-	return m == TP_METRIC_CES || m == TP_METRIC_EMOTION;
+	return m == TP_METRIC_CES || m == TP_METRIC_EMOTION || m == TP_METRIC_SENTIMENT;
 }
 
 static bool has_sd(const struct tp_group *g)
@@ -120,6 +120,11 @@ static json_t *group_json(struct json_out *jo, const struct tp_report *r, const 
 		put(jo, o, tp_metric_successes_name(r->metric), json_integer(g->successes));
 	} else if (is_mean(r->metric) && has_sd(g)) {
 		put_real(jo, o, "sd", g->sd);
+	}
+	if (r->metric == TP_METRIC_SENTIMENT) {
+		put(jo, o, "positive", json_integer(g->positive));
+		put(jo, o, "neutral", json_integer(g->neutral));
+		put(jo, o, "negative", json_integer(g->negative));
 	}
 	put(jo, o, "small", json_boolean(g->small));
 	if (g->has_change)

@@ -153,6 +153,126 @@ enum tp_msg {
 	TP_MSG_ERR_RANGE,
 	TP_MSG_ERR_COMMENT,
 	TP_MSG_ERR_FORM,
+	/* admin pages (webadmin) */
+	TP_MSG_ADMIN,
+	TP_MSG_ADMIN_JOURNEY,
+	TP_MSG_PHASES,
+	TP_MSG_CHANNELS,
+	TP_MSG_TOUCHPOINTS,
+	TP_MSG_ID,
+	TP_MSG_NAME,
+	TP_MSG_ADD,
+	TP_MSG_RENAME,
+	TP_MSG_SAVE,
+	TP_MSG_DELETE,
+	TP_MSG_MOVE_UP,
+	TP_MSG_MOVE_DOWN,
+	TP_MSG_EDIT,
+	TP_MSG_SAVED,
+	TP_MSG_NOTHING_CHANGED,
+	TP_MSG_CONFIRM_DELETE,
+	TP_MSG_CONFIRM_TEXT,
+	TP_MSG_CONFIRM,
+	TP_MSG_CANCEL,
+	TP_MSG_UNASSIGNED,
+	TP_MSG_FORBIDDEN,
+	TP_MSG_CSRF_TEXT,
+	TP_MSG_SURVEY_LINKS,
+	TP_MSG_QUESTIONS,
+	TP_MSG_INVITATION,
+	TP_MSG_USED,
+	TP_MSG_NOT_USED,
+	TP_MSG_SHARED,
+	TP_MSG_CREATED,
+	TP_MSG_CREATE_LINKS,
+	TP_MSG_INVITATIONS_N,
+	TP_MSG_INVITATION_PREFIX,
+	TP_MSG_LANG_BROWSER,
+	TP_MSG_NO_LINKS,
+	TP_MSG_LINK,
+	TP_MSG_JOURNEY_NAME,
+	TP_MSG_START_JOURNEY,
+	TP_MSG_INVITATIONS_CSV,
+	TP_MSG_FIELD_ERROR,
+	TP_MSG_LINKS_CREATED,
+	/* analysis pages (gap) */
+	TP_MSG_DRIVERS_PAGE,
+	TP_MSG_OUTCOME,
+	TP_MSG_DRIVERS_FIELD,
+	TP_MSG_DRIVERS_HINT,
+	TP_MSG_IMPORTANCE,
+	TP_MSG_PERFORMANCE,
+	TP_MSG_QUADRANT,
+	TP_MSG_Q_FIX,
+	TP_MSG_Q_KEEP,
+	TP_MSG_Q_OVERKILL,
+	TP_MSG_Q_LOW,
+	TP_MSG_CHOOSE_DRIVERS,
+	TP_MSG_GAP_PAGE,
+	TP_MSG_ATTRIBUTES,
+	TP_MSG_ATTRIBUTES_HINT,
+	TP_MSG_CHOOSE_ATTRIBUTES,
+	TP_MSG_STATED,
+	TP_MSG_DERIVED,
+	TP_MSG_GAPS,
+	TP_MSG_GAP,
+	TP_MSG_P_VALUE,
+	TP_MSG_SIGNIFICANT,
+	TP_MSG_NO_TEST,
+	TP_MSG_LINKAGE_PAGE,
+	TP_MSG_TEAM,
+	TP_MSG_EMPLOYEES_N,
+	TP_MSG_ENGAGEMENT,
+	TP_MSG_CUSTOMER_SCORE,
+	TP_MSG_CORRELATION,
+	TP_MSG_TOO_FEW_TEAMS,
+	TP_MSG_NOT_CAUSE,
+	TP_MSG_ESTIMATE,
+	TP_MSG_FLAG_LEGEND,
+	/* outcomes and benchmark pages (outcomes) */
+	TP_MSG_OUTCOMES_PAGE,
+	TP_MSG_NPS_GROUP,
+	TP_MSG_MEAN,
+	TP_MSG_RATE,
+	TP_MSG_PRO_VS_DET,
+	TP_MSG_MOVE_SHARE,
+	TP_MSG_MOVE_VALUE,
+	TP_MSG_ASSUMPTIONS,
+	TP_MSG_NO_OUTCOMES,
+	TP_MSG_LINKED,
+	TP_MSG_BENCHMARK_PAGE,
+	TP_MSG_PERIOD,
+	TP_MSG_SECTOR,
+	TP_MSG_COMPANY,
+	TP_MSG_RANK,
+	TP_MSG_PERCENTILE,
+	TP_MSG_ALL_SECTORS,
+	TP_MSG_IN_SECTOR,
+	TP_MSG_DIFFERENCE,
+	TP_MSG_P,
+	TP_MSG_US,
+	TP_MSG_NO_BENCHMARK,
+	TP_MSG_PERCENTILE_NOTE,
+	TP_MSG_NO_OURS,
+	TP_MSG_OUTCOMES_NAV,
+	TP_MSG_NOTEST_SMALL_N,
+	TP_MSG_NOTEST_NO_SD,
+	TP_MSG_NOTEST_FEW_OURS,
+	/* text analytics (textlearn) */
+	TP_MSG_SENTIMENT,
+	TP_MSG_POSITIVE,
+	TP_MSG_NEUTRAL,
+	TP_MSG_NEGATIVE,
+	TP_MSG_TEXT_EMOTIONS,
+	TP_MSG_TEXT_EMOTIONS_NOTE,
+	TP_MSG_NOT_ANALYSED,
+	TP_MSG_EMOTION_WORD,
+	TP_MSG_JOY,
+	TP_MSG_TRUST,
+	TP_MSG_SURPRISE,
+	TP_MSG_ANGER,
+	TP_MSG_FEAR,
+	TP_MSG_SADNESS,
 	TP_MSG_COUNT
 };
 
@@ -161,9 +281,14 @@ const char *tp_msg(enum tp_lang lang, enum tp_msg msg);
 
 /* --- the page frame --- */
 
-/* Opens a page: doctype, <html lang>, <title>, the stylesheet link, the
- * header with the language switch (links to `self_url` with lang=..,
- * self_url already escaped for an attribute, ending in ? or &), <main>. */
+/* Writes the document head every page shares: doctype, <html lang>,
+ * <title> ("title · touchpoint", escaped), the stylesheet link, then
+ * <body> with class body_class (a constant) when not NULL. */
+void tp_html_head(struct tp_buf *b, enum tp_lang lang, const char *title, const char *body_class);
+/* Opens a page: tp_html_head(), then the header (home, respondents and
+ * admin links, the language switch linking to `self_url` with lang=..,
+ * self_url already escaped for an attribute, ending in ? or &), <main>
+ * and the <h1> title. */
 void tp_html_begin(struct tp_buf *b, enum tp_lang lang, const char *title, const char *self_url);
 /* Closes <main>, <body>, <html>. */
 void tp_html_end(struct tp_buf *b);
@@ -194,8 +319,8 @@ void tp_svg_bars(struct tp_buf *b, const struct tp_svg_point *points, size_t n, 
  * appends nothing, when text cannot be encoded (too long, out of memory). */
 bool tp_qr_svg(struct tp_buf *b, const char *text);
 
-/* A PNG image (8-bit greyscale, `scale` pixels a module, stored deflate
- * blocks: no compression library) of the QR code of text. Returns the
+/* A PNG image (1-bit greyscale, `scale` pixels a module, a 4-module quiet
+ * zone, encoded by libpng) of the QR code of text. Returns the
  * bytes, which the caller frees, and their count in *len; NULL when text
  * cannot be encoded or memory runs out. */
 unsigned char *tp_qr_png(const char *text, unsigned scale, size_t *len);

@@ -198,7 +198,7 @@ static bool indicator_param(struct indicator_args *a, const struct web_param *p,
 		if (a->has_metric || !tp_metric_parse(p->value, &q->metric)) {
 			web_reply_error(rep, 400, NULL,
 					"metric: give one of nps, enps, csat, ces, "
-					"emotion, responses, comment_rate");
+					"emotion, responses, comment_rate, sentiment");
 			return false;
 		}
 		a->has_metric = true;
@@ -255,6 +255,8 @@ static void run_indicators(const struct web_request *req, const struct tp_query 
 	pthread_mutex_lock(&d->lock);
 	enum tp_status st = d->ds ? tp_dataset_refresh(d->ds, req->store, NULL, &err)
 				  : tp_dataset_open(req->store, &d->ds, &err);
+	if (st == TP_OK && q->metric == TP_METRIC_SENTIMENT)
+		st = tp_dataset_load_sentiment(d->ds, req->store, &err);
 	if (st == TP_OK)
 		st = tp_report_run(d->ds, q, &report, &err);
 	char *text = st == TP_OK ? tp_report_to_json(report) : NULL;
@@ -286,7 +288,7 @@ static void get_indicators(const struct web_request *req, struct web_reply *rep)
 	if (ok && !a.has_metric) {
 		web_reply_error(rep, 400, NULL,
 				"metric is missing (nps, enps, csat, ces, emotion, "
-				"responses, comment_rate)");
+				"responses, comment_rate, sentiment)");
 		ok = false;
 	}
 	if (ok)
@@ -328,6 +330,21 @@ static const struct route {
     {{"GET", "/s/{token}"}, web_page_survey},
     {{"POST", "/s/{token}"}, web_page_survey_post},
     {{"GET", "/s/{token}/qr.svg"}, web_page_survey_qr},
+    {{"GET", "/drivers"}, web_page_drivers}, /* gap: analysis pages */
+    {{"GET", "/gap"}, web_page_gap},
+    {{"GET", "/linkage"}, web_page_linkage},
+    {{"GET", "/s/{token}/qr.png"}, web_page_survey_qr_png}, /* webadmin */
+    {{"GET", "/admin"}, web_page_admin},
+    {{"GET", "/admin/t/{touchpoint_id}"}, web_page_admin_touchpoint},
+    {{"POST", "/admin/journey"}, web_page_admin_journey_post},
+    {{"GET", "/admin/surveys"}, web_page_admin_surveys},
+    {{"POST", "/admin/surveys"}, web_page_admin_surveys_post},
+    {{"GET", "/admin/surveys.csv"}, web_page_admin_surveys_csv},
+    {{"GET", "/favicon.ico"}, web_page_favicon}, /* webperf: browsers ask for it */
+    {{"GET", "/outcomes"}, web_page_outcomes}, /* outcomes: outcomes and benchmark */
+    {{"GET", "/benchmark"}, web_page_benchmark},
+    {{"GET", "/api/v1/outcomes"}, web_api_outcomes},
+    {{"GET", "/api/v1/benchmark"}, web_api_benchmark},
 };
 
 #define N_ROUTES (sizeof routes / sizeof routes[0])

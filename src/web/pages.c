@@ -95,6 +95,29 @@ static bool parse_group(struct page_args *a, const char *value, struct web_reply
 		   value);
 }
 
+/* Comments by their stored analysis (textlearn): sentiment=positive|
+ * neutral|negative, emotion=joy|trust|surprise|anger|fear|sadness. */
+static bool parse_analysis_filter(struct page_args *a, const char *name, const char *value,
+				  struct web_reply *rep)
+{
+	static const char *const labels[] = {"", "positive", "neutral", "negative"};
+	static const char *const emotions[] = {"",	"joy",	"trust",  "surprise",
+					       "anger", "fear", "sadness"};
+	bool is_sentiment = name[0] == 's';
+	const char *const *names = is_sentiment ? labels : emotions;
+	size_t count = is_sentiment ? 4 : 7;
+	for (size_t i = 0; i < count; i++) {
+		if (strcmp(value, names[i]) != 0)
+			continue;
+		*(is_sentiment ? &a->sentiment : &a->emotion) = (int)i;
+		*(is_sentiment ? &a->sentiment_name : &a->emotion_name) = i ? value : NULL;
+		return true;
+	}
+	return bad(rep, a->lang, "%s \"%.200s\": expected %s", name, value,
+		   is_sentiment ? "positive, neutral or negative"
+				: "joy, trust, surprise, anger, fear or sadness");
+}
+
 static bool parse_one(struct page_args *a, const struct web_param *p, struct web_reply *rep)
 {
 	const char *n = p->name, *v = p->value;
@@ -102,7 +125,8 @@ static bool parse_one(struct page_args *a, const struct web_param *p, struct web
 		if (!tp_metric_parse(v, &a->q.metric) || a->q.metric == TP_METRIC_ENPS ||
 		    a->q.metric == TP_METRIC_RESPONSES || a->q.metric == TP_METRIC_COMMENT_RATE)
 			return bad(rep, a->lang,
-				   "%s \"%.200s\": expected nps, csat, ces or emotion", n, v);
+				   "%s \"%.200s\": expected nps, csat, ces, emotion or sentiment",
+				   n, v);
 		a->metric = v;
 	} else if (strcmp(n, "where") == 0) {
 		return parse_where(a, v, rep);
@@ -127,6 +151,8 @@ static bool parse_one(struct page_args *a, const struct web_param *p, struct web
 		a->clang = v[0] ? v : NULL;
 	} else if (strcmp(n, "seg") == 0) {
 		a->seg = v[0] ? v : NULL;
+	} else if (strcmp(n, "sentiment") == 0 || strcmp(n, "emotion") == 0) {
+		return parse_analysis_filter(a, n, v, rep);
 	}
 	return true;
 }
@@ -229,6 +255,8 @@ const struct tp_dataset *page_lock(const struct web_request *req, enum tp_lang l
 	pthread_mutex_lock(&d->lock);
 	enum tp_status st = d->ds ? tp_dataset_refresh(d->ds, req->store, NULL, &err)
 				  : tp_dataset_open(req->store, &d->ds, &err);
+	if (st == TP_OK) /* the sentiment indicator (textlearn); cheap once loaded */
+		st = tp_dataset_load_sentiment(d->ds, req->store, &err);
 	if (st == TP_OK)
 		return d->ds;
 	pthread_mutex_unlock(&d->lock);
@@ -273,7 +301,7 @@ const struct tp_group *page_group(const struct tp_report *r, const char *key0, c
 
 int page_decimals(enum tp_metric m)
 {
-	return m == TP_METRIC_CES || m == TP_METRIC_EMOTION ? 2 : 1;
+	return m == TP_METRIC_CES || m == TP_METRIC_EMOTION || m == TP_METRIC_SENTIMENT ? 2 : 1;
 }
 
 void page_value_cells(struct tp_buf *b, const struct tp_group *g, enum tp_metric m,
@@ -322,6 +350,8 @@ static const char *band(enum tp_metric m, double v)
 		lo = 4, hi = 5.5;
 	else if (m == TP_METRIC_EMOTION)
 		lo = 0, hi = 1;
+	else if (m == TP_METRIC_SENTIMENT) /* mean compound (textlearn) */
+		lo = 0, hi = 0.3;
 	return v < lo ? "poor" : v < hi ? "fair" : "good";
 }
 
@@ -344,15 +374,19 @@ static const char *last_month(const struct tp_report *months)
 	return last;
 }
 
+/* One touchpoint of the map: a whole cell (<td>) when it is alone in its
+ * phase x channel crossing, else one coloured block (<div>) of a shared
+ * cell, so the grid keeps one column per phase. */
 static void map_cell(struct tp_buf *b, const struct page_args *a, const struct tp_touchpoint *t,
-		     const struct tp_group *g, int arrow)
+		     const struct tp_group *g, int arrow, int flag, bool shared)
 {
 	char v[32], lo[32], hi[32];
 	enum tp_lang L = a->lang;
 	int d = page_decimals(a->q.metric);
 	bool has = g && g->estimate.has_value;
-	tp_buf_printf(b, "<td class=\"cell %s\"><a href=\"/t/",
-		      has ? band(a->q.metric, g->estimate.value) : "nodata");
+	const char *end = shared ? "</a></div>" : "</a></td>";
+	tp_buf_printf(b, "<%s class=\"%s %s\"><a href=\"/t/", shared ? "div" : "td",
+		      shared ? "sub" : "cell", has ? band(a->q.metric, g->estimate.value) : "nodata");
 	tp_url_escape(b, t->id);
 	tp_buf_puts(b, "?lang=");
 	tp_buf_puts(b, tp_lang_code(L));
@@ -365,12 +399,12 @@ static void map_cell(struct tp_buf *b, const struct page_args *a, const struct t
 	tp_html_escape(b, t->name);
 	tp_buf_puts(b, "</span><br>");
 	if (!has) {
-		tp_buf_printf(b, "<span class=\"meta\">%s</span></a></td>",
-			      tp_msg(L, TP_MSG_NO_DATA));
+		tp_buf_printf(b, "<span class=\"meta\">%s</span>%s", tp_msg(L, TP_MSG_NO_DATA), end);
 		return;
 	}
 	tp_buf_printf(b, "<span class=\"v\">%s</span>",
 		      tp_fmt_number(v, sizeof v, g->estimate.value, d, L));
+	page_flag_mark(b, L, flag);
 	if (arrow)
 		tp_buf_printf(
 		    b, " <span class=\"%s\" title=\"%s\">%s</span>", arrow > 0 ? "up" : "down",
@@ -381,7 +415,8 @@ static void map_cell(struct tp_buf *b, const struct page_args *a, const struct t
 			      tp_fmt_number(hi, sizeof hi, g->estimate.hi, d, L));
 	if (g->small)
 		tp_buf_printf(b, " · <span class=\"small\">%s</span>", tp_msg(L, TP_MSG_SMALL));
-	tp_buf_puts(b, "</span></a></td>");
+	tp_buf_puts(b, "</span>");
+	tp_buf_puts(b, end);
 }
 
 void page_option(struct tp_buf *b, const char *value, const char *label, bool selected)
@@ -404,11 +439,11 @@ void page_text_input(struct tp_buf *b, const char *label, const char *name, cons
 void page_filter_form(struct tp_buf *b, const struct page_args *a, const char *action)
 {
 	enum tp_lang L = a->lang;
-	static const char *const metrics[] = {"nps", "csat", "ces", "emotion"};
+	static const char *const metrics[] = {"nps", "csat", "ces", "emotion", "sentiment"};
 	tp_buf_printf(b, "<form class=\"filters\" method=\"get\" action=\"%s\">\n", action);
 	tp_buf_printf(b, "<input type=\"hidden\" name=\"lang\" value=\"%s\">", tp_lang_code(L));
 	tp_buf_printf(b, "<label>%s <select name=\"metric\">", tp_msg(L, TP_MSG_INDICATOR));
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < sizeof metrics / sizeof metrics[0]; i++)
 		page_option(b, metrics[i], metrics[i], strcmp(a->metric, metrics[i]) == 0);
 	tp_buf_puts(b, "</select></label>\n");
 	page_text_input(b, tp_msg(L, TP_MSG_FROM), "from", a->from, "2026-01-01");
@@ -474,7 +509,8 @@ static void map_csv(struct tp_buf *b, const struct tp_journey *j, const struct p
 }
 
 static void map_html(struct tp_buf *b, const struct tp_journey *j, const struct page_args *a,
-		     const struct tp_report *r, const struct tp_report *months, const char *last)
+		     const struct tp_report *r, const struct tp_report *months, const char *last,
+		     const struct tp_flags *flags, const struct tp_estimates *est)
 {
 	enum tp_lang L = a->lang;
 	char *self = page_self_url("/", a, "");
@@ -498,22 +534,32 @@ static void map_html(struct tp_buf *b, const struct tp_journey *j, const struct 
 		tp_html_escape(b, j->channels[c].name);
 		tp_buf_puts(b, "</a></th>");
 		for (size_t p = 0; p < j->n_phases; p++) {
-			bool any = false;
+			size_t here = 0;
+			for (size_t i = 0; i < j->n_touchpoints; i++)
+				here += strcmp(j->touchpoints[i].phase, j->phases[p].id) == 0 &&
+					strcmp(j->touchpoints[i].channel, j->channels[c].id) == 0;
+			if (here == 0) {
+				tp_buf_puts(b, "<td class=\"gap\"></td>");
+				continue;
+			}
+			if (here > 1)
+				tp_buf_puts(b, "<td class=\"cell multi\">");
 			for (size_t i = 0; i < j->n_touchpoints; i++) {
 				const struct tp_touchpoint *t = &j->touchpoints[i];
 				if (strcmp(t->phase, j->phases[p].id) != 0 ||
 				    strcmp(t->channel, j->channels[c].id) != 0)
 					continue;
-				any = true;
 				map_cell(b, a, t, page_group(r, t->id, NULL),
-					 trend(months, last, t->id));
+					 trend(months, last, t->id), flags ? flags->rows[i].flag : 0,
+					 here > 1);
 			}
-			if (!any)
-				tp_buf_puts(b, "<td class=\"gap\"></td>");
+			if (here > 1)
+				tp_buf_puts(b, "</td>");
 		}
 		tp_buf_puts(b, "</tr>\n");
 	}
 	tp_buf_puts(b, "</table>\n");
+	page_map_analysis(b, a, j, flags, est);
 	page_csv_link(b, a, "/", NULL);
 	tp_html_end(b);
 }
@@ -522,11 +568,20 @@ void web_page_map(const struct web_request *req, struct web_reply *rep)
 {
 	struct page_args a;
 	struct tp_report *r = NULL, *months = NULL;
+	struct tp_flags *flags = NULL;          /* experience flags (gap) */
+	struct tp_estimates *est = NULL;        /* staff estimates (gap) */
+	struct tp_error ignored;
 	if (!page_args_parse(req, &a, rep))
 		goto out;
 	const struct tp_dataset *ds = page_lock(req, a.lang, rep);
 	if (!ds)
 		goto out;
+	/* Optional extras: the map shows without them when they fail. */
+	if (tp_flags_run(ds, &a.q, &flags, &ignored) != TP_OK)
+		flags = NULL;
+	if (a.q.metric != TP_METRIC_EMOTION && a.q.metric != TP_METRIC_SENTIMENT &&
+	    tp_estimates_run(ds, a.q.metric, &a.q, &est, &ignored) != TP_OK)
+		est = NULL;
 	const struct tp_by by[] = {{TP_BY_TOUCHPOINT, NULL}, {TP_BY_MONTH, NULL}};
 	r = page_report(ds, &a, a.q.metric, by, 1, NULL, NULL, rep);
 	months = r ? page_report(ds, &a, a.q.metric, by, 2, NULL, NULL, rep) : NULL;
@@ -538,7 +593,7 @@ void web_page_map(const struct web_request *req, struct web_reply *rep)
 		if (a.csv)
 			map_csv(&b, j, &a, r, months, last);
 		else
-			map_html(&b, j, &a, r, months, last);
+			map_html(&b, j, &a, r, months, last, flags, est);
 		page_send(rep, &b, a.csv);
 	}
 	page_unlock(req);
@@ -547,5 +602,7 @@ out:
 		tp_report_free(r);
 	if (months)
 		tp_report_free(months);
+	tp_flags_free(flags);
+	tp_estimates_free(est);
 	page_args_free(&a);
 }

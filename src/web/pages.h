@@ -7,6 +7,7 @@
 #ifndef TP_WEB_PAGES_H
 #define TP_WEB_PAGES_H
 
+#include "touchpoint/analysis.h"
 #include "view/view.h"
 #include "web/web_internal.h"
 
@@ -26,6 +27,10 @@ struct page_args {
 	const char *group_name;
 	const char *clang; /* comments' language filter, or NULL */
 	const char *seg;   /* segment attribute to compare by, or NULL */
+	/* comments by their analysis (textlearn): 0 any */
+	int sentiment;     /* 1 positive, 2 neutral, 3 negative */
+	int emotion;       /* 1 + enum tp_emotion */
+	const char *sentiment_name, *emotion_name; /* as given */
 };
 
 /* Parses req's query string and picks the language (?lang=, which also
@@ -91,5 +96,13 @@ char *page_self_url(const char *path, const struct page_args *a, const char *ext
 /* A "Download CSV" link to path?format=csv[&table=table] and the filters. */
 void page_csv_link(struct tp_buf *b, const struct page_args *a, const char *path,
 		   const char *table);
+
+/* The map's analysis marks (web/pages_analysis.c): a flag's mark in a cell
+ * (nothing for TP_FLAG_NONE); below the map, the flags' legend and the
+ * staff estimates against the measured scores (either may be NULL). */
+void page_flag_mark(struct tp_buf *b, enum tp_lang lang, int flag);
+void page_map_analysis(struct tp_buf *b, const struct page_args *a,
+		       const struct tp_journey *j, const struct tp_flags *flags,
+		       const struct tp_estimates *est);
 
 #endif

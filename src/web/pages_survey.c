@@ -2,7 +2,11 @@
  * POST /s/{token} (an answer), GET /s/{token}/qr.svg (its QR code).
  *
  * The form is plain HTML (no script) asking only the link's questions, in
- * the link's language or else the browser's. Each page view carries a
+ * the language of ?lang= when given, else the link's, else the browser's,
+ * under the document head every page shares (tp_html_head). An answer is
+ * turned into a response by the importer's row converter (io/rowconv.c,
+ * as for a JSON Lines row or an API item), so it is validated exactly like
+ * an imported row. Each page view carries a
  * random nonce in a hidden field; the answer's response_id is the token
  * and that nonce, so posting the same form twice stores one response. An
  * answer is committed (tp_store_survey_answer) before the thank-you page
@@ -11,8 +15,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
+#include "io/mapping.h"
+#include "io/rowconv.h"
+#include "touchpoint/time.h"
+#include "util/utf8.h"
+#include "web/admin.h"
 #include "web/form.h"
 #include "web/pages.h"
 
@@ -44,6 +54,7 @@ struct answer {
 	int value[N_Q - 1]; /* TP_SCORE_NONE when not answered */
 	const char *comment;
 	enum tp_msg error[N_Q]; /* TP_MSG_COUNT: no error */
+	char reason[N_Q][256];	/* the importer's reason, or "" */
 	const char *form_error; /* above the form, or NULL */
 };
 
@@ -51,8 +62,10 @@ static void answer_init(struct answer *a)
 {
 	for (int i = 0; i < N_Q - 1; i++)
 		a->value[i] = TP_SCORE_NONE;
-	for (int i = 0; i < N_Q; i++)
+	for (int i = 0; i < N_Q; i++) {
 		a->error[i] = TP_MSG_COUNT;
+		a->reason[i][0] = '\0';
+	}
 	a->comment = NULL;
 	a->form_error = NULL;
 }
@@ -70,9 +83,22 @@ static bool path_token(const char *path, char out[TP_SURVEY_TOKEN_LEN + 1])
 	return tp_survey_token_valid(out);
 }
 
+/* The language asked for with ?lang=, or NULL. */
+static const char *query_lang(const struct web_request *req)
+{
+	enum tp_lang lang;
+	for (size_t i = 0; i < req->n_params; i++)
+		if (strcmp(req->params[i].name, "lang") == 0 &&
+		    tp_lang_parse(req->params[i].value, &lang))
+			return req->params[i].value;
+	return NULL;
+}
+
 static enum tp_lang link_lang(const struct web_request *req, const struct tp_survey_link *link)
 {
 	enum tp_lang lang;
+	if (tp_lang_parse(query_lang(req), &lang))
+		return lang;
 	if (link && link->lang[0] && tp_lang_parse(link->lang, &lang))
 		return lang;
 	return tp_lang_from_accept(req->accept_language);
@@ -92,14 +118,8 @@ static void send_html(struct web_reply *rep, struct tp_buf *b, unsigned status)
 
 static void begin(struct tp_buf *b, enum tp_lang lang, const char *title)
 {
-	tp_buf_printf(b,
-		      "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
-		      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-		      "<title>",
-		      tp_lang_code(lang));
-	tp_html_escape(b, title);
-	tp_buf_puts(b, "</title>\n<link rel=\"stylesheet\" href=\"/static/touchpoint.css\">\n"
-		       "</head>\n<body class=\"survey\">\n<main>\n<h1>");
+	tp_html_head(b, lang, title, "survey");
+	tp_buf_puts(b, "<main>\n<h1>");
 	tp_html_escape(b, title);
 	tp_buf_puts(b, "</h1>\n");
 }
@@ -121,12 +141,18 @@ static void message_page(struct web_reply *rep, enum tp_lang lang, unsigned stat
 	send_html(rep, &b, status);
 }
 
-static void field_error(struct tp_buf *b, enum tp_lang lang, const char *name, enum tp_msg msg)
+static void field_error(struct tp_buf *b, enum tp_lang lang, const char *name, enum tp_msg msg,
+			const char *reason)
 {
 	if (msg == TP_MSG_COUNT)
 		return;
-	tp_buf_printf(b, "<p class=\"field-error\" id=\"%s-error\">%s</p>\n", name,
-		      tp_msg(lang, msg));
+	tp_buf_printf(b, "<p class=\"field-error\" id=\"%s-error\">%s", name, tp_msg(lang, msg));
+	if (reason && *reason) {
+		tp_buf_puts(b, " (");
+		tp_html_escape(b, reason);
+		tp_buf_puts(b, ")");
+	}
+	tp_buf_puts(b, "</p>\n");
 }
 
 static void scale_fieldset(struct tp_buf *b, enum tp_lang lang, enum question q,
@@ -137,7 +163,7 @@ static void scale_fieldset(struct tp_buf *b, enum tp_lang lang, enum question q,
 	tp_buf_printf(b, "<fieldset class=\"scale scale-%s\"%s%s%s>\n<legend>%s</legend>\n",
 		      s->name, err ? " aria-describedby=\"" : "", err ? s->name : "",
 		      err ? "-error\"" : "", tp_msg(lang, s->title));
-	field_error(b, lang, s->name, a->error[q]);
+	field_error(b, lang, s->name, a->error[q], a->reason[q]);
 	if (q != Q_EMOTION)
 		tp_buf_printf(b, "<p class=\"hint\">%s · %s</p>\n", tp_msg(lang, s->low_label),
 			      tp_msg(lang, s->high_label));
@@ -168,7 +194,7 @@ static void scale_fieldset(struct tp_buf *b, enum tp_lang lang, enum question q,
 
 static void form_page(struct web_reply *rep, enum tp_lang lang, unsigned status,
 		      const struct tp_survey_link *link, const char *touchpoint_name,
-		      const char *nonce, const struct answer *a)
+		      const char *nonce, const struct answer *a, bool lang_query)
 {
 	struct tp_buf b;
 	tp_buf_init(&b);
@@ -184,17 +210,19 @@ static void form_page(struct web_reply *rep, enum tp_lang lang, unsigned status,
 		tp_html_escape(&b, a->form_error);
 		tp_buf_puts(&b, "</p>\n");
 	}
+	/* ?lang= is kept so the answer's pages speak the same language. */
 	tp_buf_printf(&b,
-		      "<form method=\"post\" action=\"/s/%s\" class=\"survey-form\">\n"
+		      "<form method=\"post\" action=\"/s/%s%s%s\" class=\"survey-form\">\n"
 		      "<input type=\"hidden\" name=\"nonce\" value=\"%s\">\n",
-		      link->token, nonce);
+		      link->token, lang_query ? "?lang=" : "", lang_query ? tp_lang_code(lang) : "",
+		      nonce);
 	for (int q = Q_NPS; q < Q_COMMENT; q++)
 		if (link->questions & (1u << q))
 			scale_fieldset(&b, lang, (enum question)q, a);
 	if (link->questions & TP_SURVEY_COMMENT) {
 		tp_buf_printf(&b, "<div class=\"comment\">\n<label for=\"comment\">%s</label>\n",
 			      tp_msg(lang, TP_MSG_Q_COMMENT));
-		field_error(&b, lang, "comment", a->error[Q_COMMENT]);
+		field_error(&b, lang, "comment", a->error[Q_COMMENT], a->reason[Q_COMMENT]);
 		tp_buf_puts(&b, "<textarea id=\"comment\" name=\"comment\" rows=\"4\">");
 		if (a->comment)
 			tp_html_escape(&b, a->comment);
@@ -252,7 +280,7 @@ static void show_form(const struct web_request *req, struct web_reply *rep,
 		return;
 	}
 	char *name = touchpoint_name(req->store, link->touchpoint);
-	form_page(rep, lang, status, link, name, nonce, a);
+	form_page(rep, lang, status, link, name, nonce, a, query_lang(req) != NULL);
 	free(name);
 }
 
@@ -270,46 +298,129 @@ void web_page_survey(const struct web_request *req, struct web_reply *rep)
 	show_form(req, rep, &link, 200, &a);
 }
 
-/* Parses a whole number in [low, high]; false for anything else. */
-static bool parse_score(const char *text, int low, int high, int *out)
+/* The form's text for question q, or NULL when not asked or empty. */
+static const char *given(const struct web_form *f, const struct tp_survey_link *link, int q)
 {
-	char *end;
-	if (!text || !*text || strlen(text) > 4)
-		return false;
-	long v = strtol(text, &end, 10);
-	if (*end != '\0' || v < low || v > high)
-		return false;
-	*out = (int)v;
-	return true;
+	unsigned bit = q == Q_COMMENT ? TP_SURVEY_COMMENT : 1u << q;
+	if (!(link->questions & bit))
+		return NULL;
+	const char *v = web_form_get(f, q == Q_COMMENT ? "comment" : scales[q].name);
+	return v && *v ? v : NULL;
 }
 
-/* Reads the link's questions from the form into a; returns the number of
- * fields in error. */
-static int read_answer(const struct web_form *f, const struct tp_survey_link *link,
-		       struct answer *a)
+/* Keeps what the visitor chose, to show the form again with it. */
+static void remember(const struct web_form *f, const struct tp_survey_link *link, struct answer *a)
 {
-	int errors = 0;
 	for (int q = Q_NPS; q < Q_COMMENT; q++) {
-		if (!(link->questions & (1u << q)))
-			continue;
-		const char *v = web_form_get(f, scales[q].name);
-		if (!v || !*v)
-			continue;
-		if (!parse_score(v, scales[q].low, scales[q].high, &a->value[q])) {
-			a->error[q] = TP_MSG_ERR_RANGE;
-			errors++;
+		const char *v = given(f, link, q);
+		char *end;
+		long n = v ? strtol(v, &end, 10) : 0;
+		if (v && !*end && n >= scales[q].low && n <= scales[q].high)
+			a->value[q] = (int)n;
+	}
+	/* Text that is not UTF-8 is not echoed into the page: the importer's
+	 * reason says where it went wrong. */
+	const char *c = given(f, link, Q_COMMENT);
+	size_t bad;
+	a->comment = c && tp_utf8_valid(c, strlen(c), &bad) ? c : NULL;
+}
+
+/* Where the row converter's problems go: next to the question concerned,
+ * or above the form for the answer as a whole. */
+struct conv_ctx {
+	struct answer *a;
+	char whole[256];
+	int errors;
+};
+
+static void conv_error(void *ctx, long line, int column, const char *name, const char *field,
+		       const char *reason)
+{
+	(void)line;
+	(void)column;
+	(void)name;
+	struct conv_ctx *c = ctx;
+	c->errors++;
+	for (int q = Q_NPS; q < N_Q && field; q++) {
+		const char *qname = q == Q_COMMENT ? "comment" : scales[q].name;
+		if (strcmp(field, qname) == 0) {
+			c->a->error[q] = q == Q_COMMENT ? TP_MSG_ERR_COMMENT : TP_MSG_ERR_RANGE;
+			snprintf(c->a->reason[q], sizeof c->a->reason[q], "%s", reason);
+			return;
 		}
 	}
-	if (link->questions & TP_SURVEY_COMMENT) {
-		const char *c = web_form_get(f, "comment");
-		if (c && *c)
-			a->comment = c;
-		if (c && strlen(c) > TP_COMMENT_MAX) {
-			a->error[Q_COMMENT] = TP_MSG_ERR_COMMENT;
-			errors++;
-		}
+	if (!c->whole[0])
+		snprintf(c->whole, sizeof c->whole, "%s%s%s", field ? field : "", field ? ": " : "",
+			 reason);
+}
+
+/* The answer as an importer row: response_id, submitted_at, the link's
+ * touchpoint and invitation, the language shown, and the questions the
+ * link asks exactly as the form sent them. */
+struct answer_row {
+	size_t n;
+	const char *names[16];
+	const char *values[16];
+	size_t lengths[16];
+	char id[2 * TP_SURVEY_TOKEN_LEN + 2];
+	char at[32];
+};
+
+static void row_add(struct answer_row *row, const char *name, const char *value)
+{
+	row->names[row->n] = name;
+	row->values[row->n] = value;
+	row->lengths[row->n] = strlen(value);
+	row->n++;
+}
+
+static void answer_row(struct answer_row *row, const struct web_form *f,
+		       const struct tp_survey_link *link, const char *nonce, enum tp_lang lang)
+{
+	row->n = 0;
+	snprintf(row->id, sizeof row->id, "%s-%s", link->token, nonce);
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(row->at, sizeof row->at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	row_add(row, "response_id", row->id);
+	row_add(row, "submitted_at", row->at);
+	row_add(row, "touchpoint", link->touchpoint);
+	row_add(row, "respondent_type", "customer");
+	row_add(row, "lang", tp_lang_code(lang));
+	if (link->invitation[0])
+		row_add(row, "respondent_id", link->invitation);
+	for (int q = Q_NPS; q < N_Q; q++) {
+		const char *v = given(f, link, q);
+		if (v)
+			row_add(row, q == Q_COMMENT ? "comment" : scales[q].name, v);
 	}
-	return errors;
+}
+
+/* Converts the posted answer with the importer's rules into *r (valid
+ * while conv and f live). Returns the number of problems (put in a), or
+ * -1 with an error page in rep when the converter cannot run. */
+static int convert_answer(const struct web_request *req, struct web_reply *rep,
+			  const struct web_form *f, const struct tp_survey_link *link,
+			  const char *nonce, struct answer *a, struct tp_rowconv *conv,
+			  struct answer_row *row, struct conv_ctx *ctx, struct tp_response *r)
+{
+	enum tp_lang lang = link_lang(req, link);
+	answer_row(row, f, link, nonce, lang);
+	struct tp_table_row tr = {
+	    .line = 1, .n = row->n, .names = row->names, .values = row->values,
+	    .lengths = row->lengths};
+	ctx->a = a;
+	int problems = tp_rowconv_response(conv, &tr, NULL, 0, r);
+	if (problems < 0) {
+		page_error(rep, lang, 503, "out of memory");
+		return -1;
+	}
+	if (ctx->whole[0])
+		a->form_error = ctx->whole;
+	else if (problems > 0)
+		a->form_error = tp_msg(lang, TP_MSG_ERR_FORM);
+	return problems;
 }
 
 static bool is_form(const char *content_type)
@@ -319,37 +430,15 @@ static bool is_form(const char *content_type)
 	       (content_type[sizeof want - 1] == '\0' || content_type[sizeof want - 1] == ';');
 }
 
-/* Stores a checked answer and answers with the thank-you page, 409 or an
- * error. */
+/* Stores a converted answer and answers with the thank-you page, 409 or
+ * an error. */
 static void store_answer(const struct web_request *req, struct web_reply *rep,
-			 const struct tp_survey_link *link, const char *nonce,
-			 const struct answer *a)
+			 const struct tp_survey_link *link, const struct tp_response *r)
 {
 	enum tp_lang lang = link_lang(req, link);
-	char id[2 * TP_SURVEY_TOKEN_LEN + 2];
-	snprintf(id, sizeof id, "%s-%s", link->token, nonce);
-	struct tp_response r;
-	tp_response_init(&r);
-	r.response_id = id;
-	r.submitted_at = (int64_t)time(NULL);
-	r.respondent_id = link->invitation[0] ? link->invitation : NULL;
-	r.touchpoint = link->touchpoint;
-	r.nps = a->value[Q_NPS];
-	r.csat = a->value[Q_CSAT];
-	r.ces = a->value[Q_CES];
-	r.emotion = a->value[Q_EMOTION];
-	r.comment = a->comment;
-	r.lang = tp_lang_code(lang);
-	struct tp_error err;
-	enum tp_status st = tp_response_check(&r, &err);
-	if (st != TP_OK) {
-		struct answer again = *a;
-		again.form_error = err.message;
-		show_form(req, rep, link, 400, &again);
-		return;
-	}
 	bool inserted;
-	st = tp_store_survey_answer(req->store, link->token, &r, &inserted, &err);
+	struct tp_error err;
+	enum tp_status st = tp_store_survey_answer(req->store, link->token, r, &inserted, &err);
 	if (st == TP_OK)
 		message_page(rep, lang, 200, TP_MSG_THANKS, TP_MSG_THANKS_TEXT);
 	else if (st == TP_ECONFLICT)
@@ -360,6 +449,47 @@ static void store_answer(const struct web_request *req, struct web_reply *rep,
 		page_error(rep, lang, 400, err.message);
 	else
 		page_error(rep, lang, 503, err.message);
+}
+
+/* Checks the posted form (nonce, the importer's rules, at least one
+ * answer) and stores it, or shows the form again with the reasons. */
+static void answer_form(const struct web_request *req, struct web_reply *rep,
+			const struct tp_survey_link *link, const struct web_form *f,
+			struct tp_mapping *map)
+{
+	enum tp_lang lang = link_lang(req, link);
+	struct answer a;
+	answer_init(&a);
+	remember(f, link, &a);
+	const char *nonce = web_form_get(f, "nonce");
+	if (!nonce || !tp_survey_token_valid(nonce)) {
+		a.form_error = tp_msg(lang, TP_MSG_ERR_FORM);
+		show_form(req, rep, link, 400, &a);
+		return;
+	}
+	bool any = false;
+	for (int q = Q_NPS; q < N_Q; q++)
+		any = any || given(f, link, q);
+	if (!any) {
+		a.form_error = tp_msg(lang, TP_MSG_ERR_EMPTY);
+		show_form(req, rep, link, 400, &a);
+		return;
+	}
+	struct tp_rowconv conv;
+	tp_rowconv_init(&conv);
+	struct conv_ctx ctx = {0};
+	conv.store = req->store;
+	conv.map = map;
+	conv.error = conv_error;
+	conv.ctx = &ctx;
+	struct answer_row row;
+	struct tp_response r;
+	int problems = convert_answer(req, rep, f, link, nonce, &a, &conv, &row, &ctx, &r);
+	if (problems > 0)
+		show_form(req, rep, link, 400, &a);
+	else if (problems == 0)
+		store_answer(req, rep, link, &r);
+	tp_rowconv_free(&conv);
 }
 
 void web_page_survey_post(const struct web_request *req, struct web_reply *rep)
@@ -375,42 +505,25 @@ void web_page_survey_post(const struct web_request *req, struct web_reply *rep)
 		return;
 	}
 	struct web_form f;
+	struct tp_mapping *map = NULL;
+	struct tp_error err;
 	enum web_form_status fs =
 	    web_form_parse(req->body, req->body_len, FORM_MAX_FIELDS, TP_COMMENT_MAX + 1, &f);
 	if (fs != WEB_FORM_OK) {
 		page_error(rep, lang, fs == WEB_FORM_NOMEM ? 503 : 400, web_form_strerror(fs));
 		goto out;
 	}
-	struct answer a;
-	answer_init(&a);
-	const char *nonce = web_form_get(&f, "nonce");
-	if (!nonce || !tp_survey_token_valid(nonce)) {
-		a.form_error = tp_msg(lang, TP_MSG_ERR_FORM);
-		read_answer(&f, &link, &a);
-		show_form(req, rep, &link, 400, &a);
+	if (tp_mapping_load(NULL, TP_TABLE_JSONL, &map, &err) != TP_OK) {
+		page_error(rep, lang, 503, err.message);
 		goto out;
 	}
-	if (read_answer(&f, &link, &a) > 0) {
-		a.form_error = tp_msg(lang, TP_MSG_ERR_FORM);
-		show_form(req, rep, &link, 400, &a);
-		goto out;
-	}
-	bool any = a.comment != NULL;
-	for (int q = Q_NPS; q < Q_COMMENT; q++)
-		any = any || a.value[q] != TP_SCORE_NONE;
-	if (!any) {
-		a.form_error = tp_msg(lang, TP_MSG_ERR_EMPTY);
-		show_form(req, rep, &link, 400, &a);
-		goto out;
-	}
-	store_answer(req, rep, &link, nonce, &a);
+	answer_form(req, rep, &link, &f, map);
 out:
+	tp_mapping_free(map);
 	web_form_free(&f);
 }
 
-/* The survey's public address: --public-url, else http:// and the Host
- * header when it names the listen address, else the listen address. */
-static void public_base(const struct web_request *req, struct tp_buf *b)
+void web_survey_public_base(const struct web_request *req, struct tp_buf *b)
 {
 	const char *base = req->opts ? req->opts->public_url : NULL;
 	if (base && *base) {
@@ -427,17 +540,24 @@ static void public_base(const struct web_request *req, struct tp_buf *b)
 	tp_buf_printf(b, "http://%s", host);
 }
 
+/* The link's public URL (malloc'd), or NULL when out of memory. */
+static char *link_url(const struct web_request *req, const struct tp_survey_link *link)
+{
+	struct tp_buf url;
+	tp_buf_init(&url);
+	web_survey_public_base(req, &url);
+	tp_buf_printf(&url, "/s/%s", link->token);
+	return tp_buf_take(&url);
+}
+
 void web_page_survey_qr(const struct web_request *req, struct web_reply *rep)
 {
 	struct tp_survey_link link;
 	if (!find_link(req, rep, &link))
 		return;
-	struct tp_buf url, svg;
-	tp_buf_init(&url);
+	struct tp_buf svg;
 	tp_buf_init(&svg);
-	public_base(req, &url);
-	tp_buf_printf(&url, "/s/%s", link.token);
-	char *text = tp_buf_take(&url);
+	char *text = link_url(req, &link);
 	if (!text || !tp_qr_svg(&svg, text)) {
 		free(text);
 		tp_buf_free(&svg);
@@ -453,4 +573,24 @@ void web_page_survey_qr(const struct web_request *req, struct web_reply *rep)
 	rep->status = 200;
 	rep->text = body;
 	rep->content_type = "image/svg+xml";
+}
+
+void web_page_survey_qr_png(const struct web_request *req, struct web_reply *rep)
+{
+	struct tp_survey_link link;
+	if (!find_link(req, rep, &link))
+		return;
+	char *text = link_url(req, &link);
+	size_t len = 0;
+	/* 8 pixels a module: a typical link (version 4-5) is about 300 px. */
+	unsigned char *png = text ? tp_qr_png(text, 8, &len) : NULL;
+	free(text);
+	if (!png) {
+		web_reply_error(rep, 500, NULL, "cannot draw the QR code");
+		return;
+	}
+	rep->status = 200;
+	rep->text = (char *)png;
+	rep->text_len = len;
+	rep->content_type = "image/png";
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "touchpoint/text.h" /* emotion names (textlearn) */
 #include "web/pages.h"
 
 #define COMMENTS_PER_PAGE 20
@@ -17,7 +18,10 @@ struct tp_view {
 	const struct page_args *a;
 	const struct tp_journey *j;
 	const struct tp_touchpoint *t;
+	const char *id; /* the touchpoint id of the path: store reads use it */
 	const struct tp_report *overall, *months, *segments;
+	/* Parts read from the store before the dataset is locked. */
+	const struct tp_buf *histogram, *comments;
 	const char *seg; /* the attribute compared, or NULL when none */
 };
 
@@ -26,6 +30,8 @@ static void scale(enum tp_metric m, double *lo, double *hi)
 {
 	*lo = m == TP_METRIC_NPS ? -100 : m == TP_METRIC_CES ? 1 : m == TP_METRIC_EMOTION ? -3 : 0;
 	*hi = m == TP_METRIC_CES ? 7 : m == TP_METRIC_EMOTION ? 3 : 100;
+	if (m == TP_METRIC_SENTIMENT) /* mean compound (textlearn) */
+		*lo = -1, *hi = 1;
 }
 
 static void fact(struct tp_buf *b, enum tp_lang L, enum tp_msg label, const char *value)
@@ -86,10 +92,44 @@ static void histogram(struct tp_buf *b, const struct tp_view *v)
 	int64_t counts[11];
 	struct tp_error err;
 	enum tp_metric m = v->a->q.metric;
-	if (tp_store_score_histogram(v->req->store, v->t->id, v->a->metric, counts, &err) != TP_OK)
+	if (m == TP_METRIC_SENTIMENT) /* no score column: emotions() shows the comments */
+		return;
+	if (tp_store_score_histogram(v->req->store, v->id, v->a->metric, counts, &err) != TP_OK)
 		return;
 	tp_buf_printf(b, "<h2>%s (%s)</h2>\n", tp_msg(L, TP_MSG_DISTRIBUTION), v->a->metric);
 	tp_svg_histogram(b, counts, sizes[m], lows[m]);
+}
+
+/* Emotion shares of the touchpoint's analysed comments, beside the
+ * satisfaction figures (textlearn). */
+static void text_emotions(struct tp_buf *b, const struct tp_view *v)
+{
+	static const enum tp_msg names[6] = {TP_MSG_JOY,   TP_MSG_TRUST, TP_MSG_SURPRISE,
+					     TP_MSG_ANGER, TP_MSG_FEAR,  TP_MSG_SADNESS};
+	enum tp_lang L = v->a->lang;
+	int64_t analysed = 0, with[6];
+	struct tp_error err;
+	if (tp_store_emotion_counts(v->req->store, v->id, &analysed, with, &err) != TP_OK)
+		return;
+	tp_buf_printf(b, "<h2>%s</h2>\n", tp_msg(L, TP_MSG_TEXT_EMOTIONS));
+	if (analysed == 0) {
+		tp_buf_printf(b, "<p>%s</p>\n", tp_msg(L, TP_MSG_NOT_ANALYSED));
+		return;
+	}
+	tp_buf_printf(b, "<table class=\"emotions\"><tr><th>%s</th><th>%%</th><th>%s</th></tr>\n",
+		      tp_msg(L, TP_MSG_EMOTION_WORD), tp_msg(L, TP_MSG_N));
+	for (int e = 0; e < 6; e++) {
+		char pct[32];
+		tp_buf_printf(b, "<tr><td><a href=\"?lang=%s&amp;emotion=%s#comments\">%s</a></td>"
+				 "<td class=\"num\">%s</td><td class=\"num\">%lld</td></tr>\n",
+			      tp_lang_code(L), tp_emotion_name((enum tp_emotion)e),
+			      tp_msg(L, names[e]),
+			      tp_fmt_number(pct, sizeof pct,
+					    100.0 * (double)with[e] / (double)analysed, 1, L),
+			      (long long)with[e]);
+	}
+	tp_buf_printf(b, "</table>\n<p class=\"note\">%s (n = %lld)</p>\n",
+		      tp_msg(L, TP_MSG_TEXT_EMOTIONS_NOTE), (long long)analysed);
 }
 
 static void months(struct tp_buf *b, const struct tp_view *v)
@@ -229,6 +269,15 @@ static int comment_row(const struct tp_comment *c, void *ctx)
 		tp_buf_puts(o->b, " · ");
 		tp_html_escape(o->b, c->lang);
 	}
+	if (c->analysed) { /* textlearn */
+		char num[32];
+		enum tp_msg label = c->label > 0 ? TP_MSG_POSITIVE
+				    : c->label < 0 ? TP_MSG_NEGATIVE
+						   : TP_MSG_NEUTRAL;
+		tp_buf_printf(o->b, " · %s %s (%s)", tp_msg(o->lang, TP_MSG_SENTIMENT),
+			      tp_msg(o->lang, label),
+			      tp_fmt_number(num, sizeof num, c->compound, 2, o->lang));
+	}
 	tp_buf_puts(o->b, "</p></li>\n");
 	return 0;
 }
@@ -249,6 +298,14 @@ static void comments_link(struct tp_buf *b, const struct tp_view *v, int64_t pag
 	if (v->a->clang) {
 		tp_buf_puts(&url, "&clang=");
 		tp_url_escape(&url, v->a->clang);
+	}
+	if (v->a->sentiment_name) {
+		tp_buf_puts(&url, "&sentiment=");
+		tp_url_escape(&url, v->a->sentiment_name);
+	}
+	if (v->a->emotion_name) {
+		tp_buf_puts(&url, "&emotion=");
+		tp_url_escape(&url, v->a->emotion_name);
 	}
 	tp_buf_puts(b, "<a href=\"");
 	tp_html_escape(b, url.data);
@@ -274,6 +331,23 @@ static void comment_filters(struct tp_buf *b, const struct tp_view *v)
 	page_option(b, "", tp_msg(L, TP_MSG_ALL), !v->a->clang);
 	page_option(b, "es", "es", v->a->clang && strcmp(v->a->clang, "es") == 0);
 	page_option(b, "en", "en", v->a->clang && strcmp(v->a->clang, "en") == 0);
+	/* by the stored analysis (textlearn) */
+	static const char *const sentiments[] = {"", "positive", "neutral", "negative"};
+	static const enum tp_msg sentiment_labels[] = {TP_MSG_ALL, TP_MSG_POSITIVE,
+						       TP_MSG_NEUTRAL, TP_MSG_NEGATIVE};
+	tp_buf_printf(b, "</select></label><label>%s <select name=\"sentiment\">",
+		      tp_msg(L, TP_MSG_SENTIMENT));
+	for (size_t i = 0; i < 4; i++)
+		page_option(b, sentiments[i], tp_msg(L, sentiment_labels[i]),
+			    v->a->sentiment == (int)i);
+	static const enum tp_msg emotion_labels[] = {TP_MSG_ALL,   TP_MSG_JOY,  TP_MSG_TRUST,
+						     TP_MSG_SURPRISE, TP_MSG_ANGER, TP_MSG_FEAR,
+						     TP_MSG_SADNESS};
+	tp_buf_printf(b, "</select></label><label>%s <select name=\"emotion\">",
+		      tp_msg(L, TP_MSG_EMOTION_WORD));
+	for (size_t i = 0; i < 7; i++)
+		page_option(b, i ? tp_emotion_name((enum tp_emotion)(i - 1)) : "",
+			    tp_msg(L, emotion_labels[i]), v->a->emotion == (int)i);
 	tp_buf_printf(b, "</select></label><button type=\"submit\">%s</button></form>\n",
 		      tp_msg(L, TP_MSG_APPLY));
 }
@@ -281,8 +355,9 @@ static void comment_filters(struct tp_buf *b, const struct tp_view *v)
 static enum tp_status comments(struct tp_buf *b, const struct tp_view *v, struct tp_error *err)
 {
 	enum tp_lang L = v->a->lang;
-	struct tp_comment_query q = {v->t->id, v->a->group, v->a->clang,
-				     (v->a->page - 1) * COMMENTS_PER_PAGE, COMMENTS_PER_PAGE};
+	struct tp_comment_query q = {v->id, v->a->group, v->a->clang,
+				     (v->a->page - 1) * COMMENTS_PER_PAGE, COMMENTS_PER_PAGE,
+				     v->a->sentiment, v->a->emotion};
 	struct comment_out o = {b, L, v->a->csv};
 	int64_t total = 0;
 	if (o.csv) {
@@ -331,10 +406,9 @@ static void groups_csv(struct tp_buf *b, const struct page_args *a, const struct
 static enum tp_status render(struct tp_buf *b, const struct tp_view *v, struct tp_error *err)
 {
 	const struct page_args *a = v->a;
+	(void)err;
 	if (a->csv) {
 		const char *table = a->table ? a->table : "months";
-		if (strcmp(table, "comments") == 0)
-			return comments(b, v, err);
 		if (strcmp(table, "segments") == 0 && v->seg)
 			groups_csv(b, a, v->segments, v->seg);
 		else
@@ -347,25 +421,63 @@ static enum tp_status render(struct tp_buf *b, const struct tp_view *v, struct t
 	facts(b, v);
 	page_filter_form(b, a, v->req->path);
 	overall(b, v);
-	histogram(b, v);
+	tp_buf_add(b, v->histogram->data ? v->histogram->data : "", v->histogram->len);
 	months(b, v);
 	segments(b, v);
-	enum tp_status st = comments(b, v, err);
+	tp_buf_add(b, v->comments->data ? v->comments->data : "", v->comments->len);
 	tp_html_end(b);
-	return st;
+	return TP_OK;
+}
+
+static bool comments_csv(const struct page_args *a)
+{
+	return a->csv && a->table && strcmp(a->table, "comments") == 0;
+}
+
+/* The parts of the page read from the store (histogram, comments), done
+ * before the shared dataset is locked so that no SQL runs under it. */
+static enum tp_status read_store_parts(struct tp_view *v, struct tp_buf *hist, struct tp_buf *com,
+				       struct tp_error *err)
+{
+	if (!comments_csv(v->a) && !v->a->csv) {
+		histogram(hist, v);
+		text_emotions(hist, v);
+	}
+	if (!v->a->csv || comments_csv(v->a))
+		return comments(com, v, err);
+	return TP_OK;
 }
 
 void web_page_touchpoint(const struct web_request *req, struct web_reply *rep)
 {
 	struct page_args a;
 	struct tp_report *all = NULL, *by_month = NULL, *by_seg = NULL;
+	struct tp_buf hist, com;
+	tp_buf_init(&hist);
+	tp_buf_init(&com);
 	if (!page_args_parse(req, &a, rep))
 		goto out;
+	const char *id = req->path + 3;
+	struct tp_view v = {.req = req, .a = &a, .id = id, .histogram = &hist, .comments = &com};
+	struct tp_error store_err;
+	if (!tp_store_has_touchpoint(req->store, id)) {
+		char msg[300];
+		snprintf(msg, sizeof msg, "no such touchpoint \"%.200s\"", id);
+		page_error(rep, a.lang, 404, msg);
+		goto out;
+	}
+	if (read_store_parts(&v, &hist, &com, &store_err) != TP_OK) {
+		page_error(rep, a.lang, 503, store_err.message);
+		goto out;
+	}
+	if (comments_csv(&a)) {
+		page_send(rep, &com, true);
+		goto out;
+	}
 	const struct tp_dataset *ds = page_lock(req, a.lang, rep);
 	if (!ds)
 		goto out;
-	struct tp_view v = {.req = req, .a = &a, .j = tp_dataset_journey(ds)};
-	const char *id = req->path + 3;
+	v.j = tp_dataset_journey(ds);
 	v.t = tp_journey_touchpoint(v.j, id);
 	if (!v.t) {
 		char msg[300];
@@ -404,5 +516,7 @@ out:
 		tp_report_free(by_month);
 	if (by_seg)
 		tp_report_free(by_seg);
+	tp_buf_free(&hist);
+	tp_buf_free(&com);
 	page_args_free(&a);
 }

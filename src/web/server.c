@@ -7,7 +7,10 @@
  * the JSON reply and writes the access log line when the request is done.
  * Shutting down stops accepting, waits for the requests in flight, then
  * closes: an answer given is never taken back (2xx means committed, and
- * the store commits with synchronous=FULL). It never prints. */
+ * the store commits with synchronous=FULL). Survey answers and API batches
+ * are committed by one group commit writer (store/group_commit.h) shared
+ * by the connections; the indicator pages are kept between commits
+ * (web/page_cache.h). It never prints. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <jansson.h>
@@ -22,6 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "store/group_commit.h"
+#include "web/page_cache.h"
 #include "web/web_internal.h"
 
 #define MIB (1024 * 1024)
@@ -39,6 +44,8 @@ struct tp_web_server {
 	struct MHD_Daemon *daemon;
 	struct tp_web_options opts;
 	struct store_pool pool;
+	struct tp_group_commit *writer; /* survey answers and API batches */
+	struct web_page_cache *pages;	/* rendered pages kept between commits */
 	struct web_dataset dataset;
 	unsigned threads;
 	char address[INET6_ADDRSTRLEN + 16];
@@ -144,7 +151,7 @@ static enum MHD_Result send_reply(struct tp_web_server *s, struct MHD_Connection
 	static const char oom[] = "{\"error\":\"out of memory\"}";
 	struct MHD_Response *resp;
 	if (rep->text) {
-		size_t len = strlen(rep->text);
+		size_t len = rep->text_len ? rep->text_len : strlen(rep->text);
 		resp = MHD_create_response_from_buffer(len, rep->text, MHD_RESPMEM_MUST_FREE);
 		if (!resp)
 			free(rep->text);
@@ -170,9 +177,13 @@ static enum MHD_Result send_reply(struct tp_web_server *s, struct MHD_Connection
 				"form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
 	if (rep->set_cookie[0])
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, rep->set_cookie);
+	if (rep->set_cookie2[0])
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, rep->set_cookie2);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	if (rep->allow)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, rep->allow);
+	if (rep->location[0])
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, rep->location);
 	if (atomic_load(&s->stopping))
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	rq->status = rep->status;
@@ -313,12 +324,18 @@ static enum MHD_Result dispatch(struct tp_web_server *s, struct MHD_Connection *
 	    .body_len = rq->len,
 	    .dataset = &s->dataset,
 	    .opts = &s->opts,
+	    .cookie_csrf = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "tp_csrf"),
+	    .origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin"),
+	    .referer = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_REFERER),
 	};
 	struct web_reply rep = {0};
-	size_t slot = pool_acquire(&s->pool);
-	req.store = s->pool.stores[slot];
-	web_route(&req, &rep);
-	pool_release(&s->pool, slot);
+	if (!web_page_cache_get(s->pages, &req, &rep)) {
+		size_t slot = pool_acquire(&s->pool);
+		req.store = s->pool.stores[slot];
+		web_route(&req, &rep);
+		pool_release(&s->pool, slot);
+		web_page_cache_put(s->pages, &req, &rep);
+	}
 	free(params);
 	return send_reply(s, c, rq, &rep);
 }
@@ -435,8 +452,17 @@ static unsigned cores(void)
 	return n > 0 ? (unsigned)n : 1;
 }
 
+static unsigned threads_default(void)
+{
+	unsigned n = 8 * cores();
+	return n < 16 ? 16 : n > 64 ? 64 : n;
+}
+
 static void server_free(struct tp_web_server *s)
 {
+	/* Every request has been answered: this only stops the writer. */
+	tp_group_commit_close(s->writer);
+	web_page_cache_close(s->pages);
 	pool_close(&s->pool);
 	if (s->dataset.ds)
 		tp_dataset_free(s->dataset.ds);
@@ -488,11 +514,20 @@ enum tp_status tp_web_start(const struct tp_web_options *o, struct tp_web_server
 	if (!s)
 		return tp_error_set(err, TP_ENOMEM, "out of memory");
 	s->opts = *o;
-	s->threads = o->threads ? o->threads : cores();
+	/* A request waiting for its group's commit holds its thread (and the
+	 * other connections that thread serves), so there are more threads
+	 * than cores: they wait, mostly, and the group grows with them. */
+	s->threads = o->threads ? o->threads : threads_default();
 	pthread_mutex_init(&s->dataset.lock, NULL);
 	atomic_init(&s->in_flight, 0);
 	atomic_init(&s->stopping, false);
 	st = pool_open(&s->pool, tp_store_default_path(o->db_path), s->threads, err);
+	if (st == TP_OK)
+		st = tp_group_commit_open(tp_store_default_path(o->db_path), &s->writer, err);
+	for (size_t i = 0; st == TP_OK && i < s->pool.n; i++)
+		tp_store_set_group_commit(s->pool.stores[i], s->writer);
+	if (st == TP_OK)
+		st = web_page_cache_open(tp_store_default_path(o->db_path), &s->pages, err);
 	if (st == TP_OK)
 		st = start_daemon(s, &ss, v6, err);
 	if (st != TP_OK) {

@@ -46,6 +46,10 @@ struct web_request {
 	struct tp_store *store; /* this request's connection */
 	struct web_dataset *dataset;
 	const struct tp_web_options *opts;
+	/* admin pages (webadmin): the CSRF cookie, Origin and Referer, or NULL */
+	const char *cookie_csrf;
+	const char *origin;
+	const char *referer;
 };
 
 struct web_reply {
@@ -54,6 +58,10 @@ struct web_reply {
 	const char *allow; /* for 405: the methods the path answers */
 	const char *content_type; /* NULL: application/json */
 	char set_cookie[64];	  /* a Set-Cookie value, or "" */
+	/* admin pages (webadmin) */
+	size_t text_len;	   /* bytes of a binary body; 0: strlen(text) */
+	char set_cookie2[128];	   /* a second Set-Cookie value (CSRF), or "" */
+	char location[512];	   /* a Location for 303 See Other, or "" */
 };
 
 /* Routes req (web/api.c). Always fills rep with a status and a JSON body
@@ -68,12 +76,29 @@ void web_page_phase(const struct web_request *req, struct web_reply *rep);
 void web_page_channel(const struct web_request *req, struct web_reply *rep);
 void web_page_respondents(const struct web_request *req, struct web_reply *rep);
 void web_page_css(const struct web_request *req, struct web_reply *rep);
+/* webperf: GET /favicon.ico, an SVG icon (web/favicon.c). */
+void web_page_favicon(const struct web_request *req, struct web_reply *rep);
+/* The analysis pages (web/pages_analysis.c): /drivers, /gap, /linkage. */
+void web_page_drivers(const struct web_request *req, struct web_reply *rep);
+void web_page_gap(const struct web_request *req, struct web_reply *rep);
+void web_page_linkage(const struct web_request *req, struct web_reply *rep);
 
 /* The survey pages (web/pages_survey.c): GET and POST /s/{token}, and
  * GET /s/{token}/qr.svg. */
 void web_page_survey(const struct web_request *req, struct web_reply *rep);
 void web_page_survey_post(const struct web_request *req, struct web_reply *rep);
 void web_page_survey_qr(const struct web_request *req, struct web_reply *rep);
+
+/* Admin pages (webadmin: web/pages_admin.c, web/pages_admin_survey.c)
+ * and the survey link's PNG QR code (web/pages_survey.c). Every POST
+ * passes the CSRF check of web/csrf.c first. */
+void web_page_admin(const struct web_request *req, struct web_reply *rep);
+void web_page_admin_touchpoint(const struct web_request *req, struct web_reply *rep);
+void web_page_admin_journey_post(const struct web_request *req, struct web_reply *rep);
+void web_page_admin_surveys(const struct web_request *req, struct web_reply *rep);
+void web_page_admin_surveys_post(const struct web_request *req, struct web_reply *rep);
+void web_page_admin_surveys_csv(const struct web_request *req, struct web_reply *rep);
+void web_page_survey_qr_png(const struct web_request *req, struct web_reply *rep);
 
 /* Sets rep to status and the JSON object body (reference stolen), adding
  * the "error" member msg when msg is not NULL. */
@@ -85,5 +110,12 @@ void web_reply_error(struct web_reply *rep, unsigned status, json_t *extra, cons
  * "status", "bytes", "duration_ms"}. Never bodies, never query strings. */
 void web_log_access(FILE *log, const char *method, const char *path, unsigned status,
 		    uint64_t bytes, double duration_ms);
+
+/* outcomes: web/pages_outcomes.c. The outcome by NPS group and the
+ * benchmark, as pages (with ?format=csv) and as JSON. */
+void web_page_outcomes(const struct web_request *req, struct web_reply *rep);
+void web_page_benchmark(const struct web_request *req, struct web_reply *rep);
+void web_api_outcomes(const struct web_request *req, struct web_reply *rep);
+void web_api_benchmark(const struct web_request *req, struct web_reply *rep);
 
 #endif

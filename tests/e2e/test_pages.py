@@ -117,6 +117,23 @@ class PagesTest(unittest.TestCase):
             self.assertIn(f'href="/t/{t["id"]}?', text)
         self.assertIn('class="gap"', text)
         self.assertRegex(text, r'class="cell (poor|fair|good)"')
+        # One cell per phase in every channel's row, even where two
+        # touchpoints share a crossing (the demo's App x Activation).
+        table = re.search(r'<table class="map">(.*?)</table>', text, re.S).group(1)
+        rows = re.findall(r"<tr><th><a href=\"/c/([^\"]+)\">.*?</th>(.*?)</tr>", table, re.S)
+        self.assertEqual([c for c, _ in rows], [c["id"] for c in journey["channels"]])
+        for _, cells in rows:
+            self.assertEqual(len(re.findall(r"<td[ >]", cells)), len(phases))
+        where = {}
+        for t in journey["touchpoints"]:
+            where.setdefault((t["phase"], t["channel"]), []).append(t["id"])
+        shared = [ids for ids in where.values() if len(ids) > 1]
+        self.assertTrue(shared, "the demo journey has a shared crossing")
+        for ids in shared:
+            block = re.search(r'<td class="cell multi">(.*?)</td>', text, re.S)
+            self.assertIsNotNone(block)
+            for tid in ids:
+                self.assertIn(f'href="/t/{tid}?', block.group(1))
 
     def test_comment_with_script_is_escaped(self):
         _, text = self.page("/t/call-soporte")

@@ -183,7 +183,7 @@ class RoutesTest(ServerTest):
                 query = "&".join(f"{p['name']}={p['schema']['enum'][0]}" for p in required)
                 status, _, _ = self.server.request("GET", path + ("?" + query if query else ""))
                 self.assertEqual(status, 200, path)
-        self.assertEqual(seen, 5)
+        self.assertEqual(seen, 7)  # outcomes: /api/v1/outcomes, /api/v1/benchmark
         self.assertIn("post", doc["paths"]["/api/v1/responses"])
 
     def test_unknown_route_is_404_json(self):

@@ -452,6 +452,56 @@ static void degenerate_resamples(void **state)
 	tp_drivers_free(r);
 }
 
+/* From 100,000 complete rows the bootstrap resamples random blocks of rows
+ * on two threads (stats/drivers.c): the same seed gives the same intervals,
+ * another seed others, and the intervals are those of the row bootstrap
+ * to within sampling noise: on the same data, 99,999 rows (row bootstrap)
+ * and 100,000 rows (blocks) give interval widths within 25 % of each other,
+ * and both contain the estimate. */
+static void block_bootstrap_large_sample(void **state)
+{
+	(void)state;
+	size_t n = 100000;
+	double *x = malloc(2 * n * sizeof *x), *y = malloc(n * sizeof *y);
+	assert_non_null(x);
+	assert_non_null(y);
+	uint64_t s = 12345;
+	for (size_t i = 0; i < n; i++) {
+		double u[3];
+		for (int k = 0; k < 3; k++) {
+			s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+			u[k] = (double)(s >> 11) * 0x1.0p-53;
+		}
+		x[2 * i] = floor(u[0] * 5) + 1;
+		x[2 * i + 1] = floor(u[1] * 5) + 1;
+		y[i] = x[2 * i] + 0.5 * x[2 * i + 1] + 4.0 * u[2];
+	}
+	struct tp_drivers_options o;
+	tp_drivers_options_init(&o);
+	o.bootstrap = 200;
+	struct tp_drivers_result *blocks = fit_ok(y, x, n, 2, &o);
+	struct tp_drivers_result *again = fit_ok(y, x, n, 2, &o);
+	struct tp_drivers_result *rows = fit_ok(y, x, n - 1, 2, &o);
+	o.seed = 2;
+	struct tp_drivers_result *other = fit_ok(y, x, n, 2, &o);
+	for (int j = 0; j < 2; j++) {
+		const struct tp_driver_share *b = &blocks->drivers[j], *r = &rows->drivers[j];
+		assert_true(b->rw_lo == again->drivers[j].rw_lo && b->sh_hi == again->drivers[j].sh_hi);
+		assert_true(b->rw_lo != other->drivers[j].rw_lo);
+		assert_true(b->rw_lo <= b->relative_weight && b->relative_weight <= b->rw_hi);
+		assert_true(r->rw_lo <= r->relative_weight && r->relative_weight <= r->rw_hi);
+		double wb = b->rw_hi - b->rw_lo, wr = r->rw_hi - r->rw_lo;
+		assert_true(wb > 0.75 * wr && wb < 1.25 * wr);
+	}
+	assert_all_finite(blocks);
+	tp_drivers_free(blocks);
+	tp_drivers_free(again);
+	tp_drivers_free(rows);
+	tp_drivers_free(other);
+	free(x);
+	free(y);
+}
+
 static void free_accepts_null(void **state)
 {
 	(void)state;
@@ -478,6 +528,7 @@ int main(void)
 	    cmocka_unit_test(bootstrap_deterministic),
 	    cmocka_unit_test(intervals_contain_estimate),
 	    cmocka_unit_test(degenerate_resamples),
+	    cmocka_unit_test(block_bootstrap_large_sample),
 	    cmocka_unit_test(free_accepts_null),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

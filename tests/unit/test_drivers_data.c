@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "touchpoint/drivers_data.h"
+#include "unit/tp_test_tmp.h"
 
 static char db_path[512];
 
@@ -75,13 +76,8 @@ static void insert(struct tp_store *s, const struct row *w)
 
 static int setup(void **state)
 {
-	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	snprintf(db_path, sizeof db_path, "%s/tp-drivers-XXXXXX", tmp);
-	int fd = mkstemp(db_path);
-	if (fd < 0)
+	if (tp_test_tmp_path(db_path, sizeof db_path, "tp-drivers"))
 		return -1;
-	close(fd);
-	unlink(db_path);
 	struct fixture *f = calloc(1, sizeof *f);
 	struct tp_error err;
 	struct tp_journey *j = NULL;
@@ -104,7 +100,7 @@ static int teardown(void **state)
 	tp_dataset_free(f->ds);
 	tp_store_close(f->store);
 	free(f);
-	unlink(db_path);
+	tp_test_tmp_remove_db(db_path);
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "touchpoint/query.h"
+#include "unit/tp_test_tmp.h"
 
 static char db_path[512];
 
@@ -96,13 +97,8 @@ struct fixture {
 
 static int setup(void **state)
 {
-	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	snprintf(db_path, sizeof db_path, "%s/tp-report-XXXXXX", tmp);
-	int fd = mkstemp(db_path);
-	if (fd < 0)
+	if (tp_test_tmp_path(db_path, sizeof db_path, "tp-report"))
 		return -1;
-	close(fd);
-	unlink(db_path);
 	struct fixture *f = calloc(1, sizeof *f);
 	struct tp_error err;
 	struct tp_journey *j = NULL;
@@ -125,12 +121,7 @@ static int teardown(void **state)
 	tp_dataset_free(f->ds);
 	tp_store_close(f->store);
 	free(f);
-	char p[600];
-	unlink(db_path);
-	snprintf(p, sizeof p, "%s-wal", db_path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", db_path);
-	unlink(p);
+	tp_test_tmp_remove_db(db_path);
 	return 0;
 }
 

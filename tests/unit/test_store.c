@@ -13,31 +13,20 @@
 #include <unistd.h>
 
 #include "touchpoint/store.h"
+#include "unit/tp_test_tmp.h"
 
 static char db_path[512];
 
 static int setup(void **state)
 {
 	(void)state;
-	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	snprintf(db_path, sizeof db_path, "%s/tp-store-XXXXXX", tmp);
-	int fd = mkstemp(db_path);
-	if (fd < 0)
-		return -1;
-	close(fd);
-	unlink(db_path);
-	return 0;
+	return tp_test_tmp_path(db_path, sizeof db_path, "tp-store");
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	char p[600];
-	unlink(db_path);
-	snprintf(p, sizeof p, "%s-wal", db_path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", db_path);
-	unlink(p);
+	tp_test_tmp_remove_db(db_path);
 	return 0;
 }
 
