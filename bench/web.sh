@@ -13,8 +13,10 @@
 #     responses each (bench/web/api.lua): rows/s.
 #  3. the journey map page: GET / on the 200,000-response demo database:
 #     the time to render each indicator's map from the data (curl), then
-#     wrk --latency with 4 connections (served from the page cache, as no
-#     commit happens meanwhile): median and p99. Target: p99 < 50 ms.
+#     wrk --latency with 4 connections, once with a distinct URL per request
+#     (rendered from the data every time) and once on / (served from the
+#     page cache, as no commit happens meanwhile). Target: p99 < 50 ms for
+#     both; the uncached figure is the one that counts.
 #  4. kill -9: 32 clients post answers, the server gets SIGKILL after 3 s,
 #     every answer acknowledged with a 2xx is looked up by its response id
 #     in the database (bench/web/kill_check.py). Target: none lost.
@@ -121,6 +123,9 @@ for metric in nps csat ces emotion; do
 	curl -sf -o /dev/null -w "render of /?metric=$metric from the data: %{time_total} s\n" \
 		"http://127.0.0.1:$port/?metric=$metric"
 done
+# Every request a distinct URL: no page cache, each map rendered from the data.
+wrk -t2 -c4 -d"${secs}s" --latency -s bench/web/map_uncached.lua "http://127.0.0.1:$port/" \
+	>"$out/map_uncached.wrk"
 ticks0=$(cut -d')' -f2 "/proc/$server_pid/stat" | awk '{print $12 + $13}')
 wrk -t2 -c4 -d"${secs}s" --latency "http://127.0.0.1:$port/" >"$out/map.wrk"
 cpu_ticks=$(cut -d')' -f2 "/proc/$server_pid/stat" | awk -v t0="$ticks0" '{print $12 + $13 - t0}')
@@ -132,6 +137,10 @@ p99_ms=$(echo "$p99" | awk '/us$/ {sub("us",""); print $1/1000; next} /ms$/ {sub
 pages=$(awk '/requests in/ {print $1}' "$out/map.wrk")
 echo "server CPU per map page: $(awk -v t="$cpu_ticks" -v hz="$(getconf CLK_TCK)" -v n="$pages" 'BEGIN {printf "%.3f", t / hz * 1000 / n}') ms"
 echo "map page: median $median, p99 $p99 (target p99 < 50 ms: $(awk -v p="$p99_ms" 'BEGIN {printf "%.2fx of the limit", p / 50}')), $(wrk_rate "$out/map.wrk") pages/s"
+u_median=$(awk '$1 == "50%" {print $2}' "$out/map_uncached.wrk")
+u_p99=$(awk '$1 == "99%" {print $2}' "$out/map_uncached.wrk")
+u_p99_ms=$(echo "$u_p99" | awk '/us$/ {sub("us",""); print $1/1000; next} /ms$/ {sub("ms",""); print $1; next} /s$/ {sub("s",""); print $1*1000}')
+echo "map page rendered from the data (no cache): median $u_median, p99 $u_p99 (target p99 < 50 ms: $(awk -v p="$u_p99_ms" 'BEGIN {printf "%.2fx of the limit", p / 50}')), $(wrk_rate "$out/map_uncached.wrk") pages/s"
 
 echo
 echo "== 4. kill -9 under load: every acknowledged answer stored?"

@@ -249,18 +249,18 @@ static bool indicator_param(struct indicator_args *a, const struct web_param *p,
 static void run_indicators(const struct web_request *req, const struct tp_query *q,
 			   struct web_reply *rep)
 {
-	struct web_dataset *d = req->dataset;
 	struct tp_report *report = NULL;
 	struct tp_error err;
-	pthread_mutex_lock(&d->lock);
-	enum tp_status st = d->ds ? tp_dataset_refresh(d->ds, req->store, NULL, &err)
-				  : tp_dataset_open(req->store, &d->ds, &err);
-	if (st == TP_OK && q->metric == TP_METRIC_SENTIMENT)
-		st = tp_dataset_load_sentiment(d->ds, req->store, &err);
-	if (st == TP_OK)
-		st = tp_report_run(d->ds, q, &report, &err);
+	enum tp_status st = TP_OK;
+	const struct tp_dataset *ds =
+	    web_dataset_acquire(req, q->metric == TP_METRIC_SENTIMENT, &err);
+	if (!ds)
+		st = err.status;
+	else
+		st = tp_report_run(ds, q, &report, &err);
 	char *text = st == TP_OK ? tp_report_to_json(report) : NULL;
-	pthread_mutex_unlock(&d->lock);
+	if (ds)
+		web_dataset_release(req);
 	if (st == TP_EINPUT)
 		web_reply_error(rep, 400, NULL, "%s", err.message);
 	else if (st != TP_OK)

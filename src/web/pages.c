@@ -250,23 +250,17 @@ void page_error(struct web_reply *rep, enum tp_lang lang, unsigned status, const
 const struct tp_dataset *page_lock(const struct web_request *req, enum tp_lang lang,
 				   struct web_reply *rep)
 {
-	struct web_dataset *d = req->dataset;
 	struct tp_error err;
-	pthread_mutex_lock(&d->lock);
-	enum tp_status st = d->ds ? tp_dataset_refresh(d->ds, req->store, NULL, &err)
-				  : tp_dataset_open(req->store, &d->ds, &err);
-	if (st == TP_OK) /* the sentiment indicator (textlearn); cheap once loaded */
-		st = tp_dataset_load_sentiment(d->ds, req->store, &err);
-	if (st == TP_OK)
-		return d->ds;
-	pthread_mutex_unlock(&d->lock);
-	page_error(rep, lang, 503, err.message);
-	return NULL;
+	/* with the sentiment indicator (cheap once loaded) */
+	const struct tp_dataset *ds = web_dataset_acquire(req, true, &err);
+	if (!ds)
+		page_error(rep, lang, 503, err.message);
+	return ds;
 }
 
 void page_unlock(const struct web_request *req)
 {
-	pthread_mutex_unlock(&req->dataset->lock);
+	web_dataset_release(req);
 }
 
 struct tp_report *page_report(const struct tp_dataset *ds, const struct page_args *a,

@@ -464,9 +464,7 @@ static void server_free(struct tp_web_server *s)
 	tp_group_commit_close(s->writer);
 	web_page_cache_close(s->pages);
 	pool_close(&s->pool);
-	if (s->dataset.ds)
-		tp_dataset_free(s->dataset.ds);
-	pthread_mutex_destroy(&s->dataset.lock);
+	web_dataset_destroy(&s->dataset);
 	free(s);
 }
 
@@ -518,7 +516,7 @@ enum tp_status tp_web_start(const struct tp_web_options *o, struct tp_web_server
 	 * other connections that thread serves), so there are more threads
 	 * than cores: they wait, mostly, and the group grows with them. */
 	s->threads = o->threads ? o->threads : threads_default();
-	pthread_mutex_init(&s->dataset.lock, NULL);
+	web_dataset_init(&s->dataset);
 	atomic_init(&s->in_flight, 0);
 	atomic_init(&s->stopping, false);
 	st = pool_open(&s->pool, tp_store_default_path(o->db_path), s->threads, err);
@@ -573,4 +571,47 @@ const char *tp_web_openapi_json(size_t *len)
 	if (len)
 		*len = tp_embedded_openapi_len;
 	return (const char *)tp_embedded_openapi;
+}
+
+/* --- the shared dataset --- */
+
+void web_dataset_init(struct web_dataset *d)
+{
+	pthread_rwlockattr_t attr;
+	pthread_rwlockattr_init(&attr);
+	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&d->lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
+	d->ds = NULL;
+}
+
+void web_dataset_destroy(struct web_dataset *d)
+{
+	if (d->ds)
+		tp_dataset_free(d->ds);
+	d->ds = NULL;
+	pthread_rwlock_destroy(&d->lock);
+}
+
+const struct tp_dataset *web_dataset_acquire(const struct web_request *req, bool sentiment,
+					     struct tp_error *err)
+{
+	struct web_dataset *d = req->dataset;
+	pthread_rwlock_wrlock(&d->lock);
+	enum tp_status st = d->ds ? tp_dataset_refresh(d->ds, req->store, NULL, err)
+				  : tp_dataset_open(req->store, &d->ds, err);
+	if (st == TP_OK && sentiment)
+		st = tp_dataset_load_sentiment(d->ds, req->store, err);
+	pthread_rwlock_unlock(&d->lock);
+	if (st != TP_OK)
+		return NULL;
+	/* Another request may refresh it in between: it is then newer still,
+	 * and only ever changed under the write lock. */
+	pthread_rwlock_rdlock(&d->lock);
+	return d->ds;
+}
+
+void web_dataset_release(const struct web_request *req)
+{
+	pthread_rwlock_unlock(&req->dataset->lock);
 }

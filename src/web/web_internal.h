@@ -19,12 +19,29 @@
 #include "touchpoint/store.h"
 #include "touchpoint/web.h"
 
-/* The dataset every indicator request reads, shared by the workers and
- * refreshed (cheap when nothing is new) under its lock before each use. */
+/* The dataset every indicator request reads, shared by the workers:
+ * brought up to date (cheap when nothing is new) under the write lock, then
+ * read by any number of requests at once under the read lock. Writers are
+ * preferred, so a stream of page views cannot hold back new answers. */
 struct web_dataset {
-	pthread_mutex_t lock;
+	pthread_rwlock_t lock;
 	struct tp_dataset *ds; /* NULL until the first indicator request */
 };
+
+struct web_request;
+
+/* Initialises d's lock (writer-preferring) with no dataset. */
+void web_dataset_init(struct web_dataset *d);
+/* Frees the dataset and the lock. */
+void web_dataset_destroy(struct web_dataset *d);
+
+/* Brings the shared dataset up to date from req's store (opening it on
+ * first use, loading text sentiment when `sentiment`), then returns it
+ * held for reading. NULL (nothing held) with err filled on failure.
+ * Release with web_dataset_release(). */
+const struct tp_dataset *web_dataset_acquire(const struct web_request *req, bool sentiment,
+					     struct tp_error *err);
+void web_dataset_release(const struct web_request *req);
 
 struct web_param {
 	const char *name;
