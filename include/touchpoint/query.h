@@ -46,6 +46,9 @@ enum tp_status tp_dataset_load_sentiment(struct tp_dataset *ds, struct tp_store 
 
 const struct tp_journey *tp_dataset_journey(const struct tp_dataset *ds);
 int64_t tp_dataset_size(const struct tp_dataset *ds);
+/* The segment attributes the dataset holds, in the store's order. */
+size_t tp_dataset_attribute_count(const struct tp_dataset *ds);
+const char *tp_dataset_attribute_name(const struct tp_dataset *ds, size_t i); /* NULL past the end */
 void tp_dataset_free(struct tp_dataset *ds);
 
 /* --- queries --- */

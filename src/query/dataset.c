@@ -77,6 +77,16 @@ int64_t tp_dataset_size(const struct tp_dataset *ds)
 	return (int64_t)ds->n;
 }
 
+size_t tp_dataset_attribute_count(const struct tp_dataset *ds)
+{
+	return ds->n_attrs;
+}
+
+const char *tp_dataset_attribute_name(const struct tp_dataset *ds, size_t i)
+{
+	return i < ds->n_attrs ? ds->attrs[i].name : NULL;
+}
+
 static bool grow(void **p, size_t cap, size_t size)
 {
 	void *q = realloc(*p, cap * size);

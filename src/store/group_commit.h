@@ -12,7 +12,10 @@
  * a transaction of its own, so one bad piece never fails another's (when
  * the transaction cannot even begin, the database locked by another
  * writer past the busy timeout, every piece gets that error). TP_OK from
- * tp_group_commit_run() means committed. */
+ * tp_group_commit_run() (or given to a tp_group_commit_submit() callback)
+ * means committed. A caller either waits (run) or hands a callback
+ * (submit: the server suspends the HTTP connection and the callback
+ * resumes it, so no thread waits for the commit). */
 #ifndef TP_STORE_GROUP_COMMIT_H
 #define TP_STORE_GROUP_COMMIT_H
 
@@ -49,6 +52,22 @@ enum tp_status tp_group_commit_open(const char *path, struct tp_group_commit **o
  * Safe from any number of threads. TP_EUSAGE once closing has begun. */
 enum tp_status tp_group_commit_run(struct tp_group_commit *gc, tp_group_work_fn fn, void *ctx,
 				   struct tp_error *err);
+
+/* Called by the writer thread, outside its lock, once the group a piece
+ * submitted with tp_group_commit_submit() ran in is committed (or rolled
+ * back): status is fn's, or the commit's failure, with the reason in the
+ * err given to submit. It must not block for long: the next group waits. */
+typedef void (*tp_group_done_fn)(void *done_ctx, enum tp_status status);
+
+/* Queues fn(writer, ctx, err) like tp_group_commit_run() but returns at
+ * once instead of waiting: the writer then calls done(done_ctx, status)
+ * exactly once (closing still runs and answers everything queued). ctx
+ * and err must stay valid until then. TP_OK means queued; otherwise
+ * (closing has begun, out of memory) done is never called and err says
+ * why. Safe from any thread, also from a done callback. */
+enum tp_status tp_group_commit_submit(struct tp_group_commit *gc, tp_group_work_fn fn, void *ctx,
+				      struct tp_error *err, tp_group_done_fn done,
+				      void *done_ctx);
 
 void tp_group_commit_get_stats(struct tp_group_commit *gc, struct tp_group_commit_stats *out);
 

@@ -320,15 +320,19 @@ void tp_html_begin(struct tp_buf *b, enum tp_lang lang, const char *title, const
 	tp_html_head(b, lang, title, NULL);
 	tp_buf_puts(b, "<header><a class=\"home\" href=\"/\">");
 	tp_buf_puts(b, tp_msg(lang, TP_MSG_TITLE));
-	tp_buf_puts(b, "</a> <a href=\"/respondents\">");
-	tp_buf_puts(b, tp_msg(lang, TP_MSG_RESPONDENTS));
-	tp_buf_puts(b, "</a> <a href=\"/outcomes\">"); /* outcomes */
-	tp_buf_puts(b, tp_msg(lang, TP_MSG_OUTCOMES_NAV));
-	tp_buf_puts(b, "</a> <a href=\"/benchmark\">");
-	tp_buf_puts(b, tp_msg(lang, TP_MSG_BENCHMARK_PAGE));
-	tp_buf_puts(b, "</a> <a href=\"/admin\">");
-	tp_buf_puts(b, tp_msg(lang, TP_MSG_ADMIN));
-	tp_buf_puts(b, "</a> <nav class=\"lang\">");
+	tp_buf_puts(b, "</a>");
+	static const struct {
+		const char *path;
+		enum tp_msg label;
+	} nav[] = {
+	    {"/respondents", TP_MSG_RESPONDENTS}, {"/drivers", TP_MSG_DRIVERS_PAGE},
+	    {"/gap", TP_MSG_GAP_PAGE},		  {"/linkage", TP_MSG_LINKAGE_PAGE},
+	    {"/outcomes", TP_MSG_OUTCOMES_NAV},	  {"/benchmark", TP_MSG_BENCHMARK_PAGE},
+	    {"/admin", TP_MSG_ADMIN},
+	};
+	for (size_t i = 0; i < sizeof nav / sizeof nav[0]; i++)
+		tp_buf_printf(b, " <a href=\"%s\">%s</a>", nav[i].path, tp_msg(lang, nav[i].label));
+	tp_buf_puts(b, " <nav class=\"lang\">");
 	for (int l = TP_LANG_EN; l <= TP_LANG_ES; l++) {
 		if (l == (int)lang)
 			tp_buf_printf(b, "<strong>%s</strong> ", tp_lang_code(lang));

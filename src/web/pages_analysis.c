@@ -259,6 +259,55 @@ static bool drivers_spec(const struct web_request *req, struct tp_drivers_spec *
 	return split_attrs(drivers, buf, names, &spec->n_attrs, msg, size);
 }
 
+/* When nothing is chosen yet: a link to `path` with `name` set to the
+ * attributes that have an importance rating too (NAME and imp_NAME), the
+ * usual candidates for drivers and for the perception gap. */
+static void rated_suggestion(struct tp_buf *b, const struct web_request *req,
+			     const struct page_args *a, const char *path, const char *name)
+{
+	struct web_reply ignored = {0};
+	const struct tp_dataset *ds = page_lock(req, a->lang, &ignored);
+	free(ignored.text);
+	if (!ds)
+		return;
+	struct tp_buf list, shown;
+	tp_buf_init(&list);
+	tp_buf_init(&shown);
+	size_t n = tp_dataset_attribute_count(ds);
+	for (size_t i = 0; i < n; i++) {
+		const char *attr = tp_dataset_attribute_name(ds, i);
+		bool rated = false;
+		for (size_t k = 0; k < n && !rated; k++) {
+			const char *imp = tp_dataset_attribute_name(ds, k);
+			rated = strncmp(imp, "imp_", 4) == 0 && strcmp(imp + 4, attr) == 0;
+		}
+		if (!rated || strlen(attr) > 200)
+			continue;
+		tp_buf_puts(&list, list.len ? ",attr:" : "attr:");
+		tp_buf_puts(&list, attr);
+		if (shown.len)
+			tp_buf_puts(&shown, ", ");
+		tp_html_escape(&shown, attr);
+	}
+	page_unlock(req);
+	if (list.len && shown.len) {
+		struct tp_buf url;
+		tp_buf_init(&url);
+		tp_buf_printf(&url, "%s?%s=", path, name);
+		tp_url_escape(&url, list.data);
+		page_filter_query(&url, a);
+		tp_buf_printf(b, "<p>%s <a href=\"", tp_msg(a->lang, TP_MSG_RATED_ATTRIBUTES));
+		if (url.data)
+			tp_html_escape(b, url.data);
+		tp_buf_puts(b, "\">");
+		tp_buf_puts(b, shown.data);
+		tp_buf_puts(b, "</a></p>\n");
+		tp_buf_free(&url);
+	}
+	tp_buf_free(&list);
+	tp_buf_free(&shown);
+}
+
 void web_page_drivers(const struct web_request *req, struct web_reply *rep)
 {
 	struct page_args a;
@@ -330,6 +379,7 @@ void web_page_drivers(const struct web_request *req, struct web_reply *rep)
 			csv_link(&b, &a, "/drivers", pairs, 2);
 		} else {
 			tp_buf_printf(&b, "<p>%s</p>\n", tp_msg(L, TP_MSG_CHOOSE_DRIVERS));
+			rated_suggestion(&b, req, &a, "/drivers", "drivers");
 		}
 		tp_html_end(&b);
 	}
@@ -512,6 +562,7 @@ void web_page_gap(const struct web_request *req, struct web_reply *rep)
 			csv_link(&b, &a, "/gap", pairs, 2);
 		} else {
 			tp_buf_printf(&b, "<p>%s</p>\n", tp_msg(L, TP_MSG_CHOOSE_ATTRIBUTES));
+			rated_suggestion(&b, req, &a, "/gap", "attributes");
 		}
 		tp_html_end(&b);
 	}

@@ -17,10 +17,12 @@ Needs Debian's /usr/bin/python3 (numpy, scipy, statsmodels).
 Run: TOUCHPOINT_BIN=build/touchpoint /usr/bin/python3 -m unittest tests/e2e/test_analysis.py
 """
 import csv
+import html
 import itertools
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -498,6 +500,23 @@ class PagesTest(AnalysisTest):
         self.assertIn("&lt;script&gt;", text)
         status, _, text = self.get("/drivers?outcome=nps&drivers=" + urllib.parse.quote("attr:nada"))
         self.assertEqual(status, 400)
+
+    def test_empty_forms_suggest_the_rated_attributes(self):
+        # Attributes with an importance companion (NAME and imp_NAME), in
+        # the store's order, offered as one link on each empty form.
+        want = [c for c in COLUMNS if "imp_" + c in COLUMNS]  # the file's column order
+        self.assertEqual(want, ["rapidez", "experiencia", "trato"])
+        for page, name in (("/gap", "attributes"), ("/drivers", "drivers")):
+            _, _, text = self.get(page)
+            m = re.search(r'<a href="(%s\?%s=[^"]*)">([^<]*)</a></p>' % (page, name), text)
+            self.assertIsNotNone(m, text[-800:])
+            link = html.unescape(m.group(1))
+            query = urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)
+            self.assertEqual(query[name], [",".join("attr:" + a for a in want)])
+            self.assertEqual(m.group(2), ", ".join(want))
+            status, _, followed = self.get(link)
+            self.assertEqual(status, 200)
+            self.assertIn("<svg", followed)
 
     def test_map_marks_flags_and_shows_estimates(self):
         status, _, text = self.get("/")
