@@ -3,9 +3,12 @@
 # durability under kill -9.
 #
 # Usage: bench/web.sh [SECONDS]   (default 10 seconds per wrk run)
+# Environment: TP_BENCH_CONNECTIONS (section 1's wrk connections, default
+# 64), TOUCHPOINT_THREADS (the server's worker threads, as `serve
+# --threads`; default: the server's own).
 # Builds build/bench (Release) when needed (or uses $TOUCHPOINT_BIN), then
 # on fresh databases:
-#  1. survey answers: wrk, 64 connections, POSTs distinct answers to one
+#  1. survey answers: wrk, 64 connections (TP_BENCH_CONNECTIONS), POSTs distinct answers to one
 #     shared link /s/TOKEN (bench/web/survey.lua); then counts the rows
 #     stored against the 2xx answers the script counted. Target: >= 10,000
 #     answers/s durably stored.
@@ -25,6 +28,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 secs=${1:-10}
+conns=${TP_BENCH_CONNECTIONS:-64}
 command -v wrk >/dev/null || { echo "bench/web.sh needs wrk (Debian: apt install wrk)" >&2; exit 1; }
 command -v sqlite3 >/dev/null || { echo "bench/web.sh needs sqlite3" >&2; exit 1; }
 if [ -n "${TOUCHPOINT_BIN:-}" ]; then
@@ -76,11 +80,11 @@ wrk_rate() { awk '/^Requests\/sec:/ {print $2}' "$1"; }
 
 echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) (other work running skews every figure)"
 echo
-echo "== 1. survey answers: wrk -t2 -c64 -d${secs}s POST /s/TOKEN"
+echo "== 1. survey answers: wrk -t2 -c$conns -d${secs}s POST /s/TOKEN (server threads: ${TOUCHPOINT_THREADS:-default})"
 db="$out/survey.db"
 new_db "$db" 5000
 start_server "$db"
-wrk -t2 -c64 -d"${secs}s" --timeout 10s -s bench/web/survey.lua "http://127.0.0.1:$port" \
+wrk -t2 -c"$conns" -d"${secs}s" --timeout 10s -s bench/web/survey.lua "http://127.0.0.1:$port" \
 	-- "$token" "$out/survey.count" >"$out/survey.wrk"
 cpu_ticks=$(cut -d')' -f2 "/proc/$server_pid/stat" | awk '{print $12 + $13}')
 stop_server

@@ -118,13 +118,19 @@ static const char gap_help[] =
 	"Perception gap (seed 003, \"the ignorant ninja\"): the importance customers\n"
 	"give to each attribute against what employees and leaders believe.\n"
 	"  stated   mean of the importance rating in attribute imp_NAME (e.g. 1-5),\n"
-	"           per respondent type, with its 95% interval and rank;\n"
+	"           per respondent type, with its 95% interval and rank; or, given\n"
+	"           as ranks in rank_NAME (1 = most important), the mean rank with\n"
+	"           its interval and the % ranking it first;\n"
 	"  derived  customers' Shapley share (% of R^2) of the outcome explained by\n"
 	"           their rating of NAME (touchpoint drivers --drivers attr:...);\n"
 	"  gaps     employees' and leaders' stated mean minus customers', Welch's\n"
-	"           t test, largest first; rank agreement by Spearman's rho.\n"
+	"           t test (ranks: Mann-Whitney U), largest first; rank agreement\n"
+	"           by Spearman's rho.\n"
 	"\n"
-	"  --attributes LIST   attr:A,attr:B,... (reads imp_A and A). Required.\n"
+	"  --attributes LIST   attr:A,attr:B,... (reads imp_A or rank_A, and A).\n"
+	"                      Required.\n"
+	"  --stated KIND       rating (imp_NAME), rank (rank_NAME) or auto (default:\n"
+	"                      ratings when every imp_NAME exists, else ranks)\n"
 	"  --outcome OUTCOME   outcome of the derived importance: nps (default),\n"
 	"                      csat, ces or attr:NAME\n"
 	"  --no-derived        stated importance only\n"
@@ -170,6 +176,7 @@ static int gap_parse(struct cli *cli, struct gap_args *a, int argc, char **argv)
 		{"attributes", required_argument, NULL, 'a'},
 		{"outcome", required_argument, NULL, 'o'},
 		{"no-derived", no_argument, NULL, 'n'},
+		{"stated", required_argument, NULL, 's'},
 		COMMON_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
@@ -194,6 +201,16 @@ static int gap_parse(struct cli *cli, struct gap_args *a, int argc, char **argv)
 				return rc;
 		} else if (c == 'n') {
 			a->spec.derived = false;
+		} else if (c == 's') {
+			if (strcmp(optarg, "rating") == 0)
+				a->spec.stated = TP_STATED_RATING;
+			else if (strcmp(optarg, "rank") == 0)
+				a->spec.stated = TP_STATED_RANK;
+			else if (strcmp(optarg, "auto") == 0)
+				a->spec.stated = TP_STATED_AUTO;
+			else
+				return cli_usage("gap", "--stated takes rating, rank or auto, not "
+							"\"%s\"", optarg);
 		} else if (c == 'o') {
 			a->outcome_text = optarg;
 			if (strncmp(optarg, "attr:", 5) == 0 && optarg[5])
@@ -220,6 +237,8 @@ static json_t *gap_attr_json(const struct tp_gap_result *r, size_t k)
 	json_t *stated = json_object();
 	for (int g = 0; g < TP_GAP_GROUPS; g++) {
 		json_t *e = jest(&a->stated_mean[g]);
+		if (r->stated == TP_STATED_RANK)
+			json_object_set_new(e, "first_pct", jest(&a->first[g]));
 		if (a->stated[g].n > 0)
 			json_object_set_new(e, "rank", json_real(a->stated_rank[g]));
 		json_object_set_new(stated, tp_gap_group_name(g), e);
@@ -248,16 +267,36 @@ static json_t *welch_json(const struct tp_welch *w)
 	return o;
 }
 
+static json_t *mwu_json(const struct tp_gap_item *g)
+{
+	const struct tp_mann_whitney *m = &g->mwu;
+	json_t *o = json_pack("{s:o}", "gap", jreal(g->test.diff));
+	if (m->has_test) {
+		json_object_set_new(o, "u", jreal(m->u_b));
+		json_object_set_new(o, "superiority", jreal(m->superiority));
+		json_object_set_new(o, "z", jreal(m->z));
+		json_object_set_new(o, "p_value", jreal(m->p_value));
+		json_object_set_new(o, "significant", json_boolean(m->p_value < 0.05));
+	} else {
+		json_object_set_new(o, "note", json_string("no test: every rank the same"));
+	}
+	return o;
+}
+
 static int gap_json(const struct gap_args *a, const struct tp_gap_result *r)
 {
 	json_t *root = json_object();
 	json_t *attrs = json_array(), *gaps = json_array(), *agree = json_array();
 	json_object_set_new(root, "outcome", json_string(a->outcome_text));
+	json_object_set_new(root, "stated", json_string(tp_gap_stated_name(r->stated)));
+	json_object_set_new(root, "test", json_string(r->stated == TP_STATED_RANK
+							  ? "mann-whitney"
+							  : "welch"));
 	for (size_t k = 0; k < r->n_attrs; k++)
 		json_array_append_new(attrs, gap_attr_json(r, k));
 	for (size_t i = 0; i < r->n_gaps; i++) {
 		const struct tp_gap_item *g = &r->gaps[i];
-		json_t *o = welch_json(&g->test);
+		json_t *o = r->stated == TP_STATED_RANK ? mwu_json(g) : welch_json(&g->test);
 		json_object_set_new(o, "attribute", json_string(r->attrs[g->attr].name));
 		json_object_set_new(o, "group", json_string(tp_gap_group_name(g->group)));
 		json_array_append_new(gaps, o);
@@ -297,26 +336,66 @@ static void mean_cell(char *buf, size_t size, const struct tp_estimate *e)
 		snprintf(buf, size, "%.2f (n %lld)", e->value, (long long)e->n);
 }
 
+static void rank_cell(char *buf, size_t size, const struct tp_estimate *e,
+		      const struct tp_estimate *first)
+{
+	if (!e->has_value)
+		snprintf(buf, size, "-");
+	else
+		snprintf(buf, size, "%.2f, %.0f%% 1st (n %lld)", e->value, first->value,
+			 (long long)e->n);
+}
+
+static void gap_rank_gaps(const struct tp_gap_result *r)
+{
+	printf("\nGaps, largest first (group's mean rank - customers'; negative: the group\n"
+	       "puts it higher; Mann-Whitney U, normal approximation):\n");
+	for (size_t i = 0; i < r->n_gaps; i++) {
+		const struct tp_gap_item *g = &r->gaps[i];
+		printf("  ");
+		cli_print_cell(stdout, r->attrs[g->attr].name, 20);
+		if (g->mwu.has_test)
+			printf("  %-9s  %+.2f  U = %.1f, z = %.2f, p = %.4f%s\n",
+			       tp_gap_group_name(g->group), g->test.diff, g->mwu.u_b, g->mwu.z,
+			       g->mwu.p_value, sig(g->mwu.p_value));
+		else
+			printf("  %-9s  %+.2f  (no test: every rank the same)\n",
+			       tp_gap_group_name(g->group), g->test.diff);
+	}
+}
+
 static int gap_table(const struct gap_args *a, const struct tp_gap_result *r)
 {
 	char filters[1024];
-	printf("Perception gap, %s\n\n", cli_query_describe(&a->cq, filters, sizeof filters));
-	printf("%-20s  %-16s  %-16s  %-16s%s\n", "attribute", "customers", "employees",
+	bool ranks = r->stated == TP_STATED_RANK;
+	printf("Perception gap, %s\n", cli_query_describe(&a->cq, filters, sizeof filters));
+	printf("Stated importance: %s\n\n",
+	       ranks ? "ranks (rank_NAME): mean rank (1 = most important), % ranking it first"
+		     : "ratings (imp_NAME): mean rating");
+	int w = ranks ? 26 : 16;
+	printf("%-20s  %-*s  %-*s  %-*s%s\n", "attribute", w, "customers", w, "employees", w,
 	       "leaders", r->has_derived ? "  derived (% R^2)" : "");
 	for (size_t k = 0; k < r->n_attrs; k++) {
 		const struct tp_gap_attr *at = &r->attrs[k];
 		char cells[TP_GAP_GROUPS][48];
 		for (int g = 0; g < TP_GAP_GROUPS; g++)
-			mean_cell(cells[g], sizeof cells[g], &at->stated_mean[g]);
+			if (ranks)
+				rank_cell(cells[g], sizeof cells[g], &at->stated_mean[g],
+					  &at->first[g]);
+			else
+				mean_cell(cells[g], sizeof cells[g], &at->stated_mean[g]);
 		cli_print_cell(stdout, at->name, 20);
-		printf("  %-16s  %-16s  %*s", cells[0], cells[1], at->has_derived ? -16 : 0,
+		printf("  %-*s  %-*s  %*s", w, cells[0], w, cells[1], at->has_derived ? -w : 0,
 		       cells[2]);
 		if (at->has_derived)
 			printf("  %.1f (rank %.0f)", at->derived_share, at->derived_rank);
 		putchar('\n');
 	}
-	printf("\nGaps, largest first (group's stated mean - customers'; Welch t):\n");
-	for (size_t i = 0; i < r->n_gaps; i++) {
+	if (ranks)
+		gap_rank_gaps(r);
+	else
+		printf("\nGaps, largest first (group's stated mean - customers'; Welch t):\n");
+	for (size_t i = 0; !ranks && i < r->n_gaps; i++) {
 		const struct tp_gap_item *g = &r->gaps[i];
 		printf("  ");
 		cli_print_cell(stdout, r->attrs[g->attr].name, 20);
@@ -340,7 +419,8 @@ static int gap_table(const struct gap_args *a, const struct tp_gap_result *r)
 	}
 	for (int g = 0; g < TP_GAP_GROUPS; g++)
 		if (!r->has_group[g])
-			printf("No %s rated these attributes.\n", tp_gap_group_name(g));
+			printf("No %s %s these attributes.\n", tp_gap_group_name(g),
+			       ranks ? "ranked" : "rated");
 	if (r->derived_message[0])
 		printf("%s\n", r->derived_message);
 	printf("* p < 0.05, ** p < 0.01, *** p < 0.001 (each test on its own, not adjusted).\n");
@@ -599,6 +679,9 @@ static const char flags_help[] =
 	"  satisfied without emotion       CSAT lower bound >= 65%, emotion upper < +1\n"
 	"  satisfied but negative emotion  CSAT lower bound >= 65%, emotion upper < 0\n"
 	"  emotion without satisfaction    CSAT upper bound < 50%, emotion lower > 0\n"
+	"Once `touchpoint text analyze` has run, also the comments' mean sentiment\n"
+	"(compound, -1..1, t interval), judged with at least 30 analysed comments:\n"
+	"  satisfied but negative comments CSAT lower bound >= 65%, sentiment upper < 0\n"
 	"\n"
 	"  --all               list every touchpoint, not only the flagged ones\n"
 	"  --from DATE, --to DATE, --where NAME=VALUE  as in `touchpoint report`\n"
@@ -642,7 +725,8 @@ int cmd_flags(struct cli *cli, int argc, char **argv)
 	struct tp_error err;
 	if (rc == CLI_OK)
 		rc = open_dataset(cli, &store, &ds);
-	if (rc == CLI_OK && tp_flags_run(ds, &cq.q, &f, &err) != TP_OK)
+	if (rc == CLI_OK && (tp_dataset_load_sentiment(ds, store, &err) != TP_OK ||
+			     tp_flags_run(ds, &cq.q, &f, &err) != TP_OK))
 		rc = cli_fail(&err);
 	if (rc == CLI_OK) {
 		const struct tp_journey *j = tp_dataset_journey(ds);
@@ -651,31 +735,37 @@ int cmd_flags(struct cli *cli, int argc, char **argv)
 			for (size_t k = 0; k < f->n_rows; k++) {
 				const struct tp_flag_row *row = &f->rows[k];
 				json_array_append_new(
-				    list, json_pack("{s:s, s:o, s:o, s:o}", "touchpoint",
+				    list, json_pack("{s:s, s:o, s:o, s:o, s:o, s:b}", "touchpoint",
 						    j->touchpoints[row->touchpoint].id, "csat",
 						    jest(&row->csat), "emotion", jest(&row->emotion),
 						    "flag", row->flag ? json_string(tp_flag_name(row->flag))
-								      : json_null()));
+								      : json_null(),
+						    "sentiment", jest(&row->sentiment),
+						    "negative_text", row->negative_text));
 			}
 			rc = emit_json(json_pack("{s:I, s:o}", "min_n", (json_int_t)TP_FLAGS_MIN_N,
 						 "touchpoints", list));
 		} else {
-			char filters[1024], a[64], b[64];
+			char filters[1024], a[64], b[64], t[64];
 			size_t shown = 0;
 			printf("Experience is not satisfaction: CSAT against emotion, %s\n\n",
 			       cli_query_describe(&cq, filters, sizeof filters));
-			printf("%-24s  %-18s  %-18s  %s\n", "touchpoint", "CSAT %", "emotion", "flag");
+			printf("%-24s  %-18s  %-18s  %-18s  %s\n", "touchpoint", "CSAT %", "emotion",
+			       "text sentiment", "flag");
 			for (size_t k = 0; k < f->n_rows; k++) {
 				const struct tp_flag_row *row = &f->rows[k];
 				if (!all && !row->flag)
 					continue;
 				est_cell(a, sizeof a, &row->csat, 1);
 				est_cell(b, sizeof b, &row->emotion, 2);
+				est_cell(t, sizeof t, &row->sentiment, 2);
 				cli_print_cell(stdout, j->touchpoints[row->touchpoint].id, 24);
+				printf("  %-18s  %-18s  %-18s", a, b, t);
 				if (row->flag)
-					printf("  %-18s  %-18s  %s\n", a, b, tp_flag_name(row->flag));
-				else
-					printf("  %-18s  %s\n", a, b);
+					printf("  %s", tp_flag_name(row->flag));
+				if (row->negative_text && row->flag != TP_FLAG_NEGATIVE_TEXT)
+					printf("; %s", tp_flag_name(TP_FLAG_NEGATIVE_TEXT));
+				putchar('\n');
 				shown++;
 			}
 			if (!shown)

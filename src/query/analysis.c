@@ -13,6 +13,7 @@
 
 #include <gsl/gsl_cdf.h>
 
+#include "query/analysis_internal.h"
 #include "query/dataset_internal.h"
 #include "query/filter.h"
 #include "touchpoint/analysis.h"
@@ -137,11 +138,6 @@ struct tp_correlation tp_correlation_of(const double *x, const double *y, size_t
 
 /* --- shared --- */
 
-struct scope {
-	struct ds_filters where;
-	const struct tp_query *q;
-};
-
 static enum tp_status scope_make(const struct tp_dataset *ds, const struct tp_query *q,
 				 struct scope *s, struct tp_error *err)
 {
@@ -156,7 +152,7 @@ static enum tp_status scope_make(const struct tp_dataset *ds, const struct tp_qu
 }
 
 /* Row i inside the period and every --where (any respondent type). */
-static bool in_scope(const struct tp_dataset *ds, const struct scope *s, size_t i)
+bool an_in_scope(const struct tp_dataset *ds, const struct scope *s, size_t i)
 {
 	const struct tp_query *q = s->q;
 	if (q && ((q->has_from && ds->at[i] < q->from) || (q->has_to && ds->at[i] >= q->to)))
@@ -165,7 +161,7 @@ static bool in_scope(const struct tp_dataset *ds, const struct scope *s, size_t 
 }
 
 /* An attribute's values as numbers, by code (NAN: not a number). */
-static double *numbers_of(const struct ds_attr *a, bool *any)
+double *an_numbers_of(const struct ds_attr *a, bool *any)
 {
 	double *v = malloc((a->n_values ? a->n_values : 1) * sizeof *v);
 	*any = false;
@@ -176,7 +172,7 @@ static double *numbers_of(const struct ds_attr *a, bool *any)
 	return v;
 }
 
-static double number_at(const struct ds_attr *a, const double *by_code, size_t i)
+double an_number_at(const struct ds_attr *a, const double *by_code, size_t i)
 {
 	int32_t c = a->codes[i];
 	return c < 0 ? NAN : by_code[c];
@@ -270,46 +266,104 @@ void tp_gap_free(struct tp_gap_result *r)
 	free(r);
 }
 
-static enum tp_status gap_stated(const struct tp_dataset *ds, const struct tp_gap_spec *spec,
-				 const struct scope *s, struct tp_gap_result *r,
-				 struct tp_error *err)
+const char *tp_gap_stated_name(enum tp_gap_stated st)
+{
+	switch (st) {
+	case TP_STATED_RATING: return "rating";
+	case TP_STATED_RANK: return "rank";
+	default: return "auto";
+	}
+}
+
+/* The attribute prefix+base, or NULL. */
+const struct ds_attr *an_stated_attr(const struct tp_dataset *ds, const char *prefix,
+				      const char *base)
+{
+	char name[256];
+	snprintf(name, sizeof name, "%s%s", prefix, base);
+	return ds_attr_find(ds, name);
+}
+
+/* Settles AUTO (ratings when every imp_NAME exists, else ranks when every
+ * rank_NAME does) and checks that every attribute of the mode exists. */
+static enum tp_status gap_mode(const struct tp_dataset *ds, const struct tp_gap_spec *spec,
+			       enum tp_gap_stated *mode, struct tp_error *err)
+{
+	bool all_imp = true, all_rank = true;
+	for (size_t k = 0; k < spec->n_attrs; k++) {
+		all_imp &= an_stated_attr(ds, TP_IMPORTANCE_PREFIX, spec->attrs[k]) != NULL;
+		all_rank &= an_stated_attr(ds, TP_RANK_PREFIX, spec->attrs[k]) != NULL;
+	}
+	*mode = spec->stated;
+	if (*mode == TP_STATED_AUTO)
+		*mode = all_imp || !all_rank ? TP_STATED_RATING : TP_STATED_RANK;
+	const char *prefix = *mode == TP_STATED_RANK ? TP_RANK_PREFIX : TP_IMPORTANCE_PREFIX;
+	for (size_t k = 0; k < spec->n_attrs; k++) {
+		if (an_stated_attr(ds, prefix, spec->attrs[k]))
+			continue;
+		char what[320], name[256];
+		snprintf(what, sizeof what, "stated importance of \"%s\"%s", spec->attrs[k],
+			 spec->stated == TP_STATED_AUTO ? " (imp_NAME or rank_NAME)" : "");
+		snprintf(name, sizeof name, "%s%s", prefix, spec->attrs[k]);
+		return ds_attr_unknown(ds, what, name, err);
+	}
+	return TP_OK;
+}
+
+static enum tp_status gap_ratings(const struct tp_dataset *ds, const struct tp_gap_spec *spec,
+				  const struct scope *s, struct tp_gap_result *r,
+				  struct tp_error *err)
 {
 	for (size_t k = 0; k < spec->n_attrs; k++) {
-		char name[256];
-		snprintf(name, sizeof name, "%s%s", TP_IMPORTANCE_PREFIX, spec->attrs[k]);
-		const struct ds_attr *a = ds_attr_find(ds, name);
-		if (!a) {
-			char what[320];
-			snprintf(what, sizeof what, "stated importance of \"%s\"", spec->attrs[k]);
-			return ds_attr_unknown(ds, what, name, err);
-		}
+		const struct ds_attr *a = an_stated_attr(ds, TP_IMPORTANCE_PREFIX, spec->attrs[k]);
 		bool any;
-		double *num = numbers_of(a, &any);
+		double *num = an_numbers_of(a, &any);
 		if (!num)
 			return tp_error_set(err, TP_ENOMEM, "out of memory");
 		if (!any) {
 			free(num);
 			return tp_error_set(err, TP_EINPUT,
-					    "attribute \"%s\" has no numeric value", name);
+					    "attribute \"%s%s\" has no numeric value",
+					    TP_IMPORTANCE_PREFIX, spec->attrs[k]);
 		}
 		struct tp_gap_attr *ga = &r->attrs[k];
 		for (size_t i = 0; i < ds->n; i++) {
 			int t = ds->type[i];
-			if (t < 0 || t >= TP_GAP_GROUPS || !in_scope(ds, s, i))
+			if (t < 0 || t >= TP_GAP_GROUPS || !an_in_scope(ds, s, i))
 				continue;
-			double v = number_at(a, num, i);
+			double v = an_number_at(a, num, i);
 			if (!isnan(v))
 				tp_moments_add(&ga->stated[t], v);
 		}
 		free(num);
+	}
+	return TP_OK;
+}
+
+static enum tp_status gap_stated(const struct tp_dataset *ds, const struct tp_gap_spec *spec,
+				 const struct scope *s, struct tp_gap_result *r,
+				 struct tp_error *err)
+{
+	enum tp_status st = gap_mode(ds, spec, &r->stated, err);
+	if (st != TP_OK)
+		return st;
+	st = r->stated == TP_STATED_RANK ? an_gap_ranks(ds, spec, s, r, err)
+					 : gap_ratings(ds, spec, s, r, err);
+	if (st != TP_OK)
+		return st;
+	for (size_t k = 0; k < spec->n_attrs; k++) {
+		struct tp_gap_attr *ga = &r->attrs[k];
 		for (int g = 0; g < TP_GAP_GROUPS; g++) {
 			ga->stated_mean[g] = tp_mean_estimate(&ga->stated[g], spec->level);
 			r->has_group[g] |= ga->stated[g].n > 0;
 		}
 	}
 	if (!r->has_group[TP_GAP_CUSTOMERS])
-		return tp_error_set(err, TP_EINPUT, "no customer rated the importance of any of "
-						    "the attributes (imp_NAME)");
+		return tp_error_set(err, TP_EINPUT, "no customer %s the importance of any of "
+						    "the attributes (%sNAME)",
+				    r->stated == TP_STATED_RANK ? "ranked" : "rated",
+				    r->stated == TP_STATED_RANK ? TP_RANK_PREFIX
+								: TP_IMPORTANCE_PREFIX);
 	return TP_OK;
 }
 
@@ -397,6 +451,13 @@ static void agreement(struct tp_gap_result *r, enum tp_gap_group g, const char *
 	a->c = tp_correlation_of(bx, by, m, level);
 }
 
+/* Higher = more important: the mean rating, or minus the mean rank. */
+static double importance_of(const struct tp_gap_result *r, size_t k, int g)
+{
+	double m = r->attrs[k].stated[g].mean;
+	return r->stated == TP_STATED_RANK ? -m : m;
+}
+
 static enum tp_status gap_compare(struct tp_gap_result *r, double level)
 {
 	size_t n = r->n_attrs;
@@ -421,7 +482,7 @@ static enum tp_status gap_compare(struct tp_gap_result *r, double level)
 	for (int g = 0; g < TP_GAP_GROUPS; g++) {
 		bool *hg = has + (size_t)g * n;
 		for (size_t k = 0; k < n; k++) {
-			mean[k] = r->attrs[k].stated[g].mean;
+			mean[k] = importance_of(r, k, g);
 			hg[k] = r->attrs[k].stated[g].n > 0;
 		}
 		rank_desc(mean, hg, n, rank);
@@ -431,13 +492,15 @@ static enum tp_status gap_compare(struct tp_gap_result *r, double level)
 	for (size_t k = 0; k < n; k++) {
 		struct tp_gap_attr *a = &r->attrs[k];
 		for (int g = TP_GAP_EMPLOYEES; g < TP_GAP_GROUPS; g++) {
-			a->vs_customers[g] = tp_welch_test(&a->stated[TP_GAP_CUSTOMERS],
-							   &a->stated[g], level);
+			if (r->stated == TP_STATED_RATING)
+				a->vs_customers[g] = tp_welch_test(&a->stated[TP_GAP_CUSTOMERS],
+								   &a->stated[g], level);
 			if (a->stated[g].n > 0 && a->stated[TP_GAP_CUSTOMERS].n > 0) {
 				if (!a->vs_customers[g].has_test)
 					a->vs_customers[g].diff =
 					    a->stated[g].mean - a->stated[TP_GAP_CUSTOMERS].mean;
-				r->gaps[r->n_gaps++] = (struct tp_gap_item){k, g, a->vs_customers[g]};
+				r->gaps[r->n_gaps++] =
+				    (struct tp_gap_item){k, g, a->vs_customers[g], a->mwu[g]};
 			}
 		}
 	}
@@ -448,11 +511,11 @@ static enum tp_status gap_compare(struct tp_gap_result *r, double level)
 		double *gm = mean;
 		bool *hg = has + (size_t)g * n;
 		for (size_t k = 0; k < n; k++)
-			gm[k] = r->attrs[k].stated[g].mean;
+			gm[k] = importance_of(r, k, g);
 		if (g != TP_GAP_CUSTOMERS && r->has_group[g]) {
 			double *cm = rank; /* reuse as customers' means */
 			for (size_t k = 0; k < n; k++)
-				cm[k] = r->attrs[k].stated[TP_GAP_CUSTOMERS].mean;
+				cm[k] = importance_of(r, k, TP_GAP_CUSTOMERS);
 			agreement(r, g, "customers stated", gm, hg, cm, has, level, bx, by);
 		}
 		if (r->has_derived && r->has_group[g])
@@ -539,7 +602,7 @@ enum tp_status tp_estimates_run(const struct tp_dataset *ds, enum tp_metric metr
 	snprintf(name, sizeof name, "%s%s", TP_ESTIMATE_PREFIX, tp_metric_name(metric));
 	const struct ds_attr *a = ds_attr_find(ds, name);
 	bool any = false;
-	if (a && !(num = numbers_of(a, &any))) {
+	if (a && !(num = an_numbers_of(a, &any))) {
 		st = tp_error_set(err, TP_ENOMEM, "out of memory");
 		goto fail;
 	}
@@ -547,13 +610,13 @@ enum tp_status tp_estimates_run(const struct tp_dataset *ds, enum tp_metric metr
 		ind[t].metric = metric;
 	for (size_t i = 0; i < ds->n; i++) {
 		int16_t t = ds->touchpoint[i];
-		if (t < 0 || !in_scope(ds, &s, i))
+		if (t < 0 || !an_in_scope(ds, &s, i))
 			continue;
 		if (ds->type[i] == TP_RESPONDENT_CUSTOMER) {
 			indicator_add(&ind[t], ds, i);
 			continue;
 		}
-		double v = a && any ? number_at(a, num, i) : NAN;
+		double v = a && any ? an_number_at(a, num, i) : NAN;
 		if (isnan(v))
 			continue;
 		tp_moments_add(&rows[t].estimates, v);
@@ -648,10 +711,10 @@ static enum tp_status linkage_employees(const struct tp_dataset *ds, const struc
 	size_t np = 0;
 	for (size_t i = 0; i < ds->n; i++) {
 		int32_t c = team->codes[i];
-		if (ds->type[i] != TP_RESPONDENT_EMPLOYEE || c < 0 || !in_scope(ds, s, i))
+		if (ds->type[i] != TP_RESPONDENT_EMPLOYEE || c < 0 || !an_in_scope(ds, s, i))
 			continue;
 		int v = ds->nps[i];
-		double e = eng ? number_at(eng, eng_num, i) : NAN;
+		double e = eng ? an_number_at(eng, eng_num, i) : NAN;
 		if (v == TP_NONE8 && isnan(e))
 			continue;
 		struct team_acc *a = &acc[c];
@@ -701,7 +764,7 @@ static enum tp_status linkage_customers(const struct tp_dataset *ds, const struc
 			acc[owner_code[t]].touchpoints++;
 	}
 	for (size_t i = 0; i < ds->n; i++) {
-		if (ds->type[i] != TP_RESPONDENT_CUSTOMER || !in_scope(ds, s, i))
+		if (ds->type[i] != TP_RESPONDENT_CUSTOMER || !an_in_scope(ds, s, i))
 			continue;
 		int32_t c;
 		if (by) {
@@ -786,7 +849,7 @@ enum tp_status tp_linkage_run(const struct tp_dataset *ds, const struct tp_linka
 	size_t nv = team->n_values;
 	struct team_acc *acc = calloc(nv ? nv : 1, sizeof *acc);
 	struct tp_linkage_result *r = calloc(1, sizeof *r);
-	if (!acc || !r || (eng && !(eng_num = numbers_of(eng, &any)))) {
+	if (!acc || !r || (eng && !(eng_num = an_numbers_of(eng, &any)))) {
 		st = tp_error_set(err, TP_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -857,6 +920,7 @@ const char *tp_flag_name(enum tp_flag f)
 	case TP_FLAG_FLAT: return "satisfied without emotion";
 	case TP_FLAG_NEGATIVE: return "satisfied but negative emotion";
 	case TP_FLAG_UNSATISFIED: return "emotion without satisfaction";
+	case TP_FLAG_NEGATIVE_TEXT: return "satisfied but negative comments";
 	default: return "";
 	}
 }
@@ -884,6 +948,14 @@ static enum tp_flag judge(const struct tp_estimate *csat, const struct tp_estima
 	return TP_FLAG_NONE;
 }
 
+/* Satisfied (as in judge) with the comments' sentiment significantly
+ * below 0. */
+static bool judge_text(const struct tp_estimate *csat, const struct tp_estimate *text)
+{
+	return csat->n >= TP_FLAGS_MIN_N && text->n >= TP_FLAGS_MIN_N && csat->has_ci &&
+	       text->has_ci && csat->lo >= 65.0 && text->hi < 0.0;
+}
+
 enum tp_status tp_flags_run(const struct tp_dataset *ds, const struct tp_query *filter,
 			    struct tp_flags **out, struct tp_error *err)
 {
@@ -895,7 +967,7 @@ enum tp_status tp_flags_run(const struct tp_dataset *ds, const struct tp_query *
 	size_t nt = ds->journey->n_touchpoints;
 	struct tp_flags *f = calloc(1, sizeof *f);
 	struct indicator *csat = calloc(nt ? nt : 1, sizeof *csat);
-	struct tp_moments *emo = calloc(nt ? nt : 1, sizeof *emo);
+	struct tp_moments *emo = calloc(2 * (nt ? nt : 1), sizeof *emo);
 	if (!f || !csat || !emo || !(f->rows = calloc(nt ? nt : 1, sizeof *f->rows))) {
 		if (f)
 			free(f->rows);
@@ -905,15 +977,18 @@ enum tp_status tp_flags_run(const struct tp_dataset *ds, const struct tp_query *
 		ds_filters_free(&s.where);
 		return tp_error_set(err, TP_ENOMEM, "out of memory");
 	}
+	struct tp_moments *text = emo + (nt ? nt : 1); /* comments' sentiment */
 	for (size_t t = 0; t < nt; t++)
 		csat[t].metric = TP_METRIC_CSAT;
 	for (size_t i = 0; i < ds->n; i++) {
 		int16_t t = ds->touchpoint[i];
-		if (t < 0 || ds->type[i] != TP_RESPONDENT_CUSTOMER || !in_scope(ds, &s, i))
+		if (t < 0 || ds->type[i] != TP_RESPONDENT_CUSTOMER || !an_in_scope(ds, &s, i))
 			continue;
 		indicator_add(&csat[t], ds, i);
 		if (ds->emotion[i] != TP_NONE8)
 			tp_moments_add(&emo[t], ds->emotion[i]);
+		if (ds->has_sentiment && ds->sentiment[i] != DS_NO_SENTIMENT)
+			tp_moments_add(&text[t], ds->sentiment[i] / (double)DS_SENTIMENT_SCALE);
 	}
 	double level = filter ? checked_level(filter->level) : 0.95;
 	for (size_t t = 0; t < nt; t++) {
@@ -922,7 +997,11 @@ enum tp_status tp_flags_run(const struct tp_dataset *ds, const struct tp_query *
 		row->touchpoint = t;
 		row->csat = indicator_estimate(&csat[t], level, &se);
 		row->emotion = tp_mean_estimate(&emo[t], level);
+		row->sentiment = tp_mean_estimate(&text[t], level);
 		row->flag = judge(&row->csat, &row->emotion);
+		row->negative_text = judge_text(&row->csat, &row->sentiment);
+		if (row->flag == TP_FLAG_NONE && row->negative_text)
+			row->flag = TP_FLAG_NEGATIVE_TEXT;
 	}
 	f->n_rows = nt;
 	free(csat);

@@ -2,9 +2,11 @@
  *
  * Waiters link a job (on their own stack) into a queue and sleep on the
  * job's own condition (waking only its waiter, not every thread that
- * waits); the writer thread takes the whole queue, runs it as
+ * waits); submitters link a job of their own (malloc'd) carrying a
+ * callback and go on. The writer thread takes the whole queue, runs it as
  * one transaction with a savepoint per job, commits, marks each job done
- * and wakes the waiters. While it commits, new jobs gather for the next
+ * and wakes the waiters, then (outside the lock) calls each submitted
+ * job's callback and frees it. While it commits, new jobs gather for the next
  * group, so the group grows with the load and each commit's fsync is
  * shared by every job in it. Never prints. */
 #include <pthread.h>
@@ -20,6 +22,8 @@ struct job {
 	enum tp_status status;
 	bool done;
 	pthread_cond_t answered; /* its waiter alone waits on it */
+	tp_group_done_fn on_done; /* submitted: called, then the job freed */
+	void *done_ctx;
 	struct job *next;
 };
 
@@ -31,6 +35,7 @@ struct tp_group_commit {
 	pthread_cond_t left; /* close() waits for the last waiter to leave */
 	struct job *head, *tail;
 	bool closing;
+	bool stopped; /* the writer thread has been joined */
 	size_t users; /* threads inside tp_group_commit_run() */
 	struct tp_group_commit_stats stats;
 };
@@ -111,17 +116,35 @@ static void *writer_main(void *arg)
 		uint64_t again = run_group(gc->writer, first);
 
 		pthread_mutex_lock(&gc->lock);
+		struct job *called = NULL, **last = &called;
 		for (struct job *j = first; j;) {
 			struct job *next = j->next; /* j belongs to its waiter once done */
-			j->done = true;
-			pthread_cond_signal(&j->answered);
+			if (j->on_done) {
+				*last = j;
+				last = &j->next;
+			} else {
+				j->done = true;
+				pthread_cond_signal(&j->answered);
+			}
 			j = next;
 		}
+		*last = NULL;
 		gc->stats.groups++;
 		gc->stats.works += n;
 		gc->stats.retried += again;
 		if (n > gc->stats.largest)
 			gc->stats.largest = n;
+		if (called) {
+			/* In queue order; a callback may submit again. */
+			pthread_mutex_unlock(&gc->lock);
+			for (struct job *j = called; j;) {
+				struct job *next = j->next;
+				j->on_done(j->done_ctx, j->status);
+				free(j);
+				j = next;
+			}
+			pthread_mutex_lock(&gc->lock);
+		}
 	}
 	pthread_mutex_unlock(&gc->lock);
 	return NULL;
@@ -182,6 +205,31 @@ enum tp_status tp_group_commit_run(struct tp_group_commit *gc, tp_group_work_fn 
 	return j.status;
 }
 
+enum tp_status tp_group_commit_submit(struct tp_group_commit *gc, tp_group_work_fn fn, void *ctx,
+				      struct tp_error *err, tp_group_done_fn done,
+				      void *done_ctx)
+{
+	struct job *j = calloc(1, sizeof *j);
+	if (!j)
+		return tp_error_set(err, TP_ENOMEM, "out of memory");
+	*j = (struct job){.fn = fn, .ctx = ctx, .err = err, .on_done = done, .done_ctx = done_ctx};
+	pthread_mutex_lock(&gc->lock);
+	if (gc->closing) {
+		pthread_mutex_unlock(&gc->lock);
+		free(j);
+		return tp_error_set(err, TP_EUSAGE, "the server is shutting down");
+	}
+	if (gc->tail)
+		gc->tail->next = j;
+	else
+		gc->head = j;
+	gc->tail = j;
+	gc->stats.waiting++;
+	pthread_cond_signal(&gc->work);
+	pthread_mutex_unlock(&gc->lock);
+	return TP_OK;
+}
+
 void tp_group_commit_get_stats(struct tp_group_commit *gc, struct tp_group_commit_stats *out)
 {
 	pthread_mutex_lock(&gc->lock);
@@ -189,9 +237,9 @@ void tp_group_commit_get_stats(struct tp_group_commit *gc, struct tp_group_commi
 	pthread_mutex_unlock(&gc->lock);
 }
 
-void tp_group_commit_close(struct tp_group_commit *gc)
+void tp_group_commit_stop(struct tp_group_commit *gc)
 {
-	if (!gc)
+	if (!gc || gc->stopped)
 		return;
 	pthread_mutex_lock(&gc->lock);
 	gc->closing = true;
@@ -202,6 +250,14 @@ void tp_group_commit_close(struct tp_group_commit *gc)
 	while (gc->users > 0)
 		pthread_cond_wait(&gc->left, &gc->lock);
 	pthread_mutex_unlock(&gc->lock);
+	gc->stopped = true;
+}
+
+void tp_group_commit_close(struct tp_group_commit *gc)
+{
+	if (!gc)
+		return;
+	tp_group_commit_stop(gc);
 	tp_store_close(gc->writer);
 	pthread_mutex_destroy(&gc->lock);
 	pthread_cond_destroy(&gc->work);

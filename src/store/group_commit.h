@@ -71,8 +71,15 @@ enum tp_status tp_group_commit_submit(struct tp_group_commit *gc, tp_group_work_
 
 void tp_group_commit_get_stats(struct tp_group_commit *gc, struct tp_group_commit_stats *out);
 
-/* Refuses new work, runs and answers everything already queued, stops the
- * writer and closes its connection. Accepts NULL. */
+/* Refuses new work (run and submit then fail at once with TP_EUSAGE),
+ * runs and answers everything already queued (every submitted callback
+ * has been called when it returns) and stops the writer thread; the
+ * object stays valid until tp_group_commit_close(). Call it from one
+ * thread. Accepts NULL. */
+void tp_group_commit_stop(struct tp_group_commit *gc);
+
+/* Stops (as tp_group_commit_stop() when not yet done), closes the
+ * writer's connection and frees gc. Accepts NULL. */
 void tp_group_commit_close(struct tp_group_commit *gc);
 
 /* The store side (store/store.c): a connection with a group commit writer

@@ -3,8 +3,10 @@
  *
  * The rules follow Hutto & Gilbert (2014) as implemented by the JavaScript
  * port on npm (vader-sentiment 1.1.3), which tests/text/check_vader.mjs
- * runs as the reference for English; where that port and the Python
- * original differ, docs/text.md lists the differences. Spanish uses the
+ * runs as the reference for English, except where we follow the Python
+ * original (3.3): negation words and "but" in any case, and emoji turned
+ * into words (Unicode CLDR names, data/lexicon/emoji) before scoring;
+ * docs/text.md lists every difference. Spanish uses the
  * same rules with its own tables (sentiment_tables.c) and four deliberate
  * changes: lookup is case- and accent-insensitive (NFKD, marks stripped,
  * case folded); a negation window counts once (Spanish negative concord:
@@ -38,6 +40,10 @@ extern const unsigned char tp_embedded_lexicon_en[];
 extern const size_t tp_embedded_lexicon_en_len;
 extern const unsigned char tp_embedded_lexicon_es[];
 extern const size_t tp_embedded_lexicon_es_len;
+extern const unsigned char tp_embedded_emoji_en[];
+extern const size_t tp_embedded_emoji_en_len;
+extern const unsigned char tp_embedded_emoji_es[];
+extern const size_t tp_embedded_emoji_es_len;
 
 /* The word table ---------------------------------------------------------- */
 
@@ -79,6 +85,17 @@ struct tp_sentiment {
 	double (*emotion_rows)[TP_EMOTION_COUNT];
 	size_t emotion_count, emotion_cap;
 	struct tp_stemmer_pool *stemmers;
+	/* Emoji -> words (data/lexicon/emoji/<lang>.tsv), by code point. */
+	struct emoji_slot *emoji;
+	size_t emoji_mask;
+	bool emoji_lead[256]; /* first UTF-8 bytes of the emoji in the table */
+};
+
+/* One emoji and its words, pointing into the embedded table. */
+struct emoji_slot {
+	utf8proc_int32_t cp; /* 0 for an empty slot */
+	const char *words;
+	size_t words_len;
 };
 
 /* FNV-1a: short keys, no adversary worth a keyed hash here. */
@@ -248,6 +265,140 @@ static bool build(struct tp_sentiment *s, const char *lex, size_t lex_len)
 		e->boost = s->rules->boosters[i].value;
 	}
 	return ok;
+}
+
+/* Emoji ------------------------------------------------------------------ */
+
+static size_t emoji_hash(utf8proc_int32_t cp, size_t mask)
+{
+	return (size_t)(((uint32_t)cp * 2654435761u) >> 7) & mask;
+}
+
+static const struct emoji_slot *find_emoji(const struct tp_sentiment *s, utf8proc_int32_t cp)
+{
+	for (size_t i = emoji_hash(cp, s->emoji_mask);; i = (i + 1) & s->emoji_mask) {
+		if (s->emoji[i].cp == cp)
+			return &s->emoji[i];
+		if (s->emoji[i].cp == 0)
+			return NULL;
+	}
+}
+
+/* Reads "EMOJI<TAB>WORDS" lines (one code point each; '#' lines and lines
+ * of another shape are skipped: the table is generated, generate.py). */
+static bool load_emoji(struct tp_sentiment *s, const char *text, size_t len)
+{
+	size_t lines = 1;
+	for (size_t i = 0; i < len; i++)
+		lines += text[i] == '\n';
+	size_t slots = 16;
+	while (slots < 2 * lines)
+		slots <<= 1;
+	s->emoji = calloc(slots, sizeof *s->emoji);
+	if (!s->emoji)
+		return false;
+	s->emoji_mask = slots - 1;
+	for (const char *p = text, *end = text + len; p < end;) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		utf8proc_int32_t cp = 0;
+		utf8proc_ssize_t step = *p == '#' ? 0
+						  : utf8proc_iterate((const utf8proc_uint8_t *)p,
+								     (utf8proc_ssize_t)(eol - p), &cp);
+		const char *words = p + (step > 0 ? step : 0);
+		if (step > 0 && cp > 0x7f && words < eol && *words == '\t' && eol - words > 1) {
+			size_t i = emoji_hash(cp, s->emoji_mask);
+			while (s->emoji[i].cp != 0 && s->emoji[i].cp != cp)
+				i = (i + 1) & s->emoji_mask;
+			s->emoji[i] = (struct emoji_slot){cp, words + 1, (size_t)(eol - words - 1)};
+			s->emoji_lead[(unsigned char)*p] = true;
+		}
+		p = eol + 1;
+	}
+	return true;
+}
+
+/* Marks that only dress the emoji before them: variation selectors, the
+ * zero-width joiner, skin tones, the keycap mark and tag characters. */
+static bool emoji_dressing(utf8proc_int32_t cp)
+{
+	return cp == 0xfe0e || cp == 0xfe0f || cp == 0x200d || cp == 0x20e3 ||
+	       (cp >= 0x1f3fb && cp <= 0x1f3ff) || (cp >= 0xe0020 && cp <= 0xe007f);
+}
+
+/* Does the text hold an emoji of the table? ASCII bytes, and characters
+ * whose first byte starts no emoji (Spanish letters), are passed over
+ * without decoding. */
+static bool has_emoji(const struct tp_sentiment *s, const char *text, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		uint64_t eight;
+		while (i + 8 <= len && (memcpy(&eight, text + i, 8), !(eight & 0x8080808080808080u)))
+			i += 8; /* eight ASCII bytes */
+		if (i >= len)
+			break;
+		unsigned char c = (unsigned char)text[i];
+		if (c < 0x80 || !s->emoji_lead[c])
+			continue;
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t step = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
+							 (utf8proc_ssize_t)(len - i), &cp);
+		if (step > 0 && find_emoji(s, cp))
+			return true;
+	}
+	return false;
+}
+
+/* Marks the words of an emoji in the text emoji_to_words() makes: one on
+ * each side, as a word of its own (tokenize() reads them). */
+#define EMOJI_MARK '\x1f'
+
+/* Python VADER's emoji step: each emoji of the table becomes its words,
+ * set apart by spaces and EMOJI_MARK (" \x1f enraged face \x1f "), and the
+ * marks that dress it (emoji_dressing()) go; a control character
+ * EMOJI_MARK already in the text becomes a space. Writes into out when not
+ * NULL; returns the length of the result, or 0 when the text has no emoji
+ * of the table (and is scored as it is). */
+static size_t emoji_to_words(const struct tp_sentiment *s, const char *text, size_t len,
+			     char *out)
+{
+	size_t n = 0, i = 0;
+	bool found = false, after_emoji = false;
+	while (i < len) {
+		unsigned char c = (unsigned char)text[i];
+		utf8proc_int32_t cp = c;
+		utf8proc_ssize_t step = 1;
+		if (c >= 0x80) {
+			step = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
+						(utf8proc_ssize_t)(len - i), &cp);
+			if (step <= 0) {
+				step = 1; /* not UTF-8: copied byte by byte */
+				cp = -1;
+			}
+		}
+		const struct emoji_slot *e = c >= 0x80 && cp > 0 ? find_emoji(s, cp) : NULL;
+		if (e) {
+			if (out) {
+				memcpy(out + n, " \x1f ", 3);
+				memcpy(out + n + 3, e->words, e->words_len);
+				memcpy(out + n + 3 + e->words_len, " \x1f ", 3);
+			}
+			n += e->words_len + 6;
+			found = after_emoji = true;
+		} else if (after_emoji && emoji_dressing(cp)) {
+			/* dropped */
+		} else {
+			if (out && c == EMOJI_MARK)
+				out[n] = ' ';
+			else if (out)
+				memcpy(out + n, text + i, (size_t)step);
+			n += (size_t)step;
+			after_emoji = false;
+		}
+		i += (size_t)step;
+	}
+	return found ? n : 0;
 }
 
 /* The stem_info of stem, created when missing; NULL when out of memory. */
@@ -429,6 +580,11 @@ struct tp_sentiment *tp_sentiment_new(enum tp_text_lang lang, struct tp_error *e
 		goto nomem;
 	if (!build_stems(s, lex, lex_len))
 		goto nomem;
+	if (!load_emoji(s,
+			(const char *)(lang == TP_TEXT_ES ? tp_embedded_emoji_es
+							  : tp_embedded_emoji_en),
+			lang == TP_TEXT_ES ? tp_embedded_emoji_es_len : tp_embedded_emoji_en_len))
+		goto nomem;
 	return s;
 nomem:
 	tp_sentiment_free(s);
@@ -447,6 +603,7 @@ void tp_sentiment_free(struct tp_sentiment *s)
 	free(s->stem_info);
 	free(s->emotion_rows);
 	tp_stemmer_pool_free(s->stemmers);
+	free(s->emoji);
 	free(s);
 }
 
@@ -477,6 +634,7 @@ struct token {
 	bool upper;	 /* ALL CAPS */
 	bool negator;	 /* in context ("sin embargo", "un poco" are not) */
 	bool clause_end; /* Spanish: written with , ; : . ! or ? after it */
+	bool emoji_first, emoji_last; /* first, last word of an emoji's name */
 	double boost;	 /* in context */
 	const double *emotion; /* weight per enum tp_emotion, or NULL */
 };
@@ -705,14 +863,15 @@ static void lookup_es_variant(const struct tp_sentiment *s, struct token *t)
 	}
 }
 
-/* Is the token's folded form (key_is) or its text (raw_is) the literal w? */
+/* Is the token's folded form the literal w? */
 #define key_is(t, w) ((t)->key_len == sizeof(w) - 1 && memcmp((t)->key, w, sizeof(w) - 1) == 0)
-#define raw_is(t, w) ((t)->raw_len == sizeof(w) - 1 && memcmp((t)->raw, w, sizeof(w) - 1) == 0)
 
+/* Does the word contain "n't" in any case ("isn't", "ISN'T")? */
 static bool has_nt(const char *w, size_t n)
 {
 	for (size_t i = 0; i + 3 <= n; i++)
-		if (w[i] == 'n' && w[i + 1] == '\'' && w[i + 2] == 't')
+		if ((w[i] == 'n' || w[i] == 'N') && w[i + 1] == '\'' &&
+		    (w[i + 2] == 't' || w[i + 2] == 'T'))
 			return true;
 	return false;
 }
@@ -781,11 +940,9 @@ static void describe(const struct tp_sentiment *s, struct scratch *sc, struct to
 		if (!t->e || (!t->in_lexicon && !t->negator && t->boost == 0.0))
 			lookup_es_variant(s, t);
 	} else {
-		/* VADER compares negations as written ("NOT" does not negate),
-		 * and any word containing "n't" negates. */
-		bool as_written =
-		    t->key_len == t->raw_len && memcmp(t->key, t->raw, t->raw_len) == 0;
-		t->negator = (as_written && t->e && t->e->negator) || has_nt(t->raw, t->raw_len);
+		/* As Python VADER 3.3, negations in any case ("Not", "NEVER"),
+		 * and any word containing "n't" (the JS port: as written). */
+		t->negator = (t->e && t->e->negator) || has_nt(t->raw, t->raw_len);
 	}
 	if (t->key_len > 0)
 		describe_stem(s, sc, t);
@@ -811,12 +968,15 @@ static bool ends_clause(char c)
 }
 
 /* Splits text into words: whitespace-separated, one-character words
- * dropped (VADER), punctuation stripped per language. Returns the count,
- * writing at most cap tokens (the count may exceed cap: call again). */
+ * dropped (VADER), punctuation stripped per language. In text from
+ * emoji_to_words() (emoji_marks), the EMOJI_MARK words set emoji_first and
+ * emoji_last. Returns the count, writing at most cap tokens (the count may
+ * exceed cap: call again). */
 static size_t tokenize(const struct tp_sentiment *s, struct scratch *sc, const char *text,
-		       size_t len, struct token *out, size_t cap)
+		       size_t len, bool emoji_marks, struct token *out, size_t cap)
 {
-	size_t count = 0, i = 0;
+	size_t count = 0, i = 0, emoji_start = 0;
+	bool in_emoji = false;
 	while (i < len) {
 		size_t sp = space_at(text, i, len);
 		if (sp) {
@@ -828,6 +988,14 @@ static size_t tokenize(const struct tp_sentiment *s, struct scratch *sc, const c
 			i++;
 		const char *w = text + start;
 		size_t n = i - start;
+		if (emoji_marks && n == 1 && *w == EMOJI_MARK) {
+			in_emoji = !in_emoji;
+			if (in_emoji)
+				emoji_start = count;
+			else if (count > emoji_start && count - 1 < cap)
+				out[count - 1].emoji_last = true;
+			continue;
+		}
 		if (count_chars(w, n) <= 1)
 			continue;
 		bool clause_end = ends_clause(text[i - 1]);
@@ -841,6 +1009,8 @@ static size_t tokenize(const struct tp_sentiment *s, struct scratch *sc, const c
 			out[count].raw = w;
 			out[count].raw_len = n;
 			out[count].clause_end = clause_end;
+			out[count].emoji_first = in_emoji && count == emoji_start;
+			out[count].emoji_last = false;
 			describe(s, sc, &out[count]);
 		}
 		count++;
@@ -883,20 +1053,20 @@ static double scalar(const struct token *b, double v, bool cap_diff)
 }
 
 /* English: "never so good" and negation of the word d places back
- * (VADER's never_check). */
+ * (VADER's never_check; in any case, as Python VADER 3.3's negation_check). */
 static double never_en(const struct token *t, size_t i, size_t d, double v)
 {
 	if (d == 0)
 		return t[i - 1].negator ? v * N_SCALAR : v;
 	if (d == 1) {
-		if (raw_is(&t[i - 2], "never") &&
-		    (raw_is(&t[i - 1], "so") || raw_is(&t[i - 1], "this")))
+		if (key_is(&t[i - 2], "never") &&
+		    (key_is(&t[i - 1], "so") || key_is(&t[i - 1], "this")))
 			return v * 1.5;
 		return t[i - 2].negator ? v * N_SCALAR : v;
 	}
-	if ((raw_is(&t[i - 3], "never") &&
-	     (raw_is(&t[i - 2], "so") || raw_is(&t[i - 2], "this"))) ||
-	    raw_is(&t[i - 1], "so") || raw_is(&t[i - 1], "this"))
+	if ((key_is(&t[i - 3], "never") &&
+	     (key_is(&t[i - 2], "so") || key_is(&t[i - 2], "this"))) ||
+	    key_is(&t[i - 1], "so") || key_is(&t[i - 1], "this"))
 		return v * 1.25;
 	return t[i - 3].negator ? v * N_SCALAR : v;
 }
@@ -933,11 +1103,18 @@ static double idioms_en(const struct token *t, size_t n, size_t i, double v)
 	return v;
 }
 
+/* Do words i - 1 and i belong to different emoji names, or one to an
+ * emoji name and the other not? */
+static bool emoji_edge(const struct token *t, size_t i)
+{
+	return t[i].emoji_first || t[i - 1].emoji_last;
+}
+
 /* English: "least" before a word negates it, except "at least" and "very
  * least" (VADER's least_check). */
 static double least_en(const struct token *t, size_t i, double v)
 {
-	if (i > 0 && key_is(&t[i - 1], "least") && !t[i - 1].in_lexicon) {
+	if (i > 0 && key_is(&t[i - 1], "least") && !t[i - 1].in_lexicon && !emoji_edge(t, i)) {
 		if (i > 1 && (key_is(&t[i - 2], "at") || key_is(&t[i - 2], "very")))
 			return v;
 		return v * N_SCALAR;
@@ -957,8 +1134,11 @@ static double valence_at(const struct tp_sentiment *s, const struct token *t, si
 		v += v > 0 ? C_INCR : -C_INCR;
 	bool negated = false;
 	for (size_t d = 0; d < 3; d++) {
-		/* Spanish: modifiers do not reach across a clause ("no me gustó
-		 * nada, pésimo"). */
+		/* Modifiers do not reach into or out of an emoji's words ("never
+		 * did 😡"); Spanish: nor across a clause ("no me gustó nada,
+		 * pésimo"). */
+		if (i > d && emoji_edge(t, i - d))
+			break;
 		if (es && i > d && t[i - d - 1].clause_end)
 			break;
 		if (i <= d || t[i - d - 1].in_lexicon)
@@ -981,16 +1161,14 @@ static double valence_at(const struct tp_sentiment *s, const struct token *t, si
 	return es ? v : least_en(t, i, v);
 }
 
-/* Index of the first contrast word, or -1: "but" (else "BUT") as VADER;
- * Spanish "pero", "aunque", "sino", "sin embargo" in any case. */
+/* Index of the first contrast word, or -1: "but" in any case, as Python
+ * VADER 3.3 (the JS port: "but", else "BUT"); Spanish "pero", "aunque",
+ * "sino", "sin embargo" in any case. */
 static long contrast_at(const struct tp_sentiment *s, const struct token *t, size_t n)
 {
 	if (!s->rules->spanish) {
 		for (size_t i = 0; i < n; i++)
-			if (raw_is(&t[i], "but"))
-				return (long)i;
-		for (size_t i = 0; i < n; i++)
-			if (raw_is(&t[i], "BUT"))
+			if (key_is(&t[i], "but"))
 				return (long)i;
 		return -1;
 	}
@@ -1027,7 +1205,7 @@ static double punctuation_emphasis(const char *text, size_t len)
 static bool negated_at(const struct tp_sentiment *s, const struct token *t, size_t i)
 {
 	for (size_t d = 0; d < 3 && d < i; d++) {
-		if (s->rules->spanish && t[i - d - 1].clause_end)
+		if (emoji_edge(t, i - d) || (s->rules->spanish && t[i - d - 1].clause_end))
 			return false;
 		if (t[i - d - 1].negator)
 			return true;
@@ -1109,7 +1287,21 @@ enum tp_status tp_sentiment_score(const struct tp_sentiment *s, const char *text
 
 	memset(out, 0, sizeof *out);
 	struct scratch sc = {0};
-	size_t n = tokenize(s, &sc, text, len, t, STACK_TOKENS);
+	/* Emoji become words first (looked up only at non-ASCII bytes). */
+	char stack_text[1024];
+	char *words_text = NULL;
+	size_t words_len = has_emoji(s, text, len) ? emoji_to_words(s, text, len, NULL) : 0;
+	if (words_len > 0) {
+		words_text = words_len <= sizeof stack_text ? stack_text : malloc(words_len);
+		if (!words_text) {
+			rc = TP_ENOMEM;
+			goto out;
+		}
+		emoji_to_words(s, text, len, words_text);
+		text = words_text;
+		len = words_len;
+	}
+	size_t n = tokenize(s, &sc, text, len, words_text != NULL, t, STACK_TOKENS);
 	if (n > STACK_TOKENS) {
 		t = malloc(n * sizeof *t);
 		sent = malloc(n * sizeof *sent);
@@ -1117,7 +1309,7 @@ enum tp_status tp_sentiment_score(const struct tp_sentiment *s, const char *text
 			rc = TP_ENOMEM;
 			goto out;
 		}
-		tokenize(s, &sc, text, len, t, n);
+		tokenize(s, &sc, text, len, words_text != NULL, t, n);
 	}
 	if (sc.nomem) {
 		rc = TP_ENOMEM;
@@ -1133,5 +1325,7 @@ out:
 		free(t);
 	if (sent != stack_sent)
 		free(sent);
+	if (words_text != stack_text)
+		free(words_text);
 	return rc;
 }

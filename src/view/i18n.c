@@ -163,7 +163,7 @@ static const char *const english[TP_MSG_COUNT] = {
     [TP_MSG_TOO_FEW_TEAMS] = "Too few teams to say anything: at least 5 with both eNPS and customer data are needed.",
     [TP_MSG_NOT_CAUSE] = "A correlation across teams is not a cause.",
     [TP_MSG_ESTIMATE] = "Staff estimate",
-    [TP_MSG_FLAG_LEGEND] = "◆ satisfied without emotion, or the reverse (touchpoint flags)",
+    [TP_MSG_FLAG_LEGEND] = "◆ satisfied without emotion, or the reverse, or satisfied with negative comments (touchpoint flags)",
     /* outcomes and benchmark pages (outcomes) */
     [TP_MSG_OUTCOMES_PAGE] = "Outcomes by NPS group",
     [TP_MSG_NPS_GROUP] = "NPS group",
@@ -208,6 +208,13 @@ static const char *const english[TP_MSG_COUNT] = {
     [TP_MSG_ANGER] = "anger",
     [TP_MSG_FEAR] = "fear",
     [TP_MSG_SADNESS] = "sadness",
+    /* perception gap with ranks (gap2) */
+    [TP_MSG_STATED_RANKS] = "Stated importance (mean rank, 1 = most important; % ranking it first)",
+    [TP_MSG_STATED_KIND] = "Stated as (rating, rank, auto)",
+    [TP_MSG_MEAN_RANK] = "mean rank",
+    [TP_MSG_FIRST_PCT] = "% first",
+    [TP_MSG_P_MWU] = "p (Mann-Whitney)",
+    [TP_MSG_RANK_CHART_NOTE] = "Bars: mean rank; a shorter bar is a more important attribute. Gap: the group's mean rank minus customers' (negative: the group puts it higher).",
 };
 
 static const char *const spanish[TP_MSG_COUNT] = {
@@ -369,7 +376,7 @@ static const char *const spanish[TP_MSG_COUNT] = {
     [TP_MSG_TOO_FEW_TEAMS] = "Demasiado pocos equipos para concluir nada: hacen falta al menos 5 con eNPS y datos de clientes.",
     [TP_MSG_NOT_CAUSE] = "Una correlación entre equipos no es una causa.",
     [TP_MSG_ESTIMATE] = "Estimación del personal",
-    [TP_MSG_FLAG_LEGEND] = "◆ satisfacción sin emoción, o al revés (touchpoint flags)",
+    [TP_MSG_FLAG_LEGEND] = "◆ satisfacción sin emoción, o al revés, o satisfacción con comentarios negativos (touchpoint flags)",
     /* outcomes and benchmark pages (outcomes) */
     [TP_MSG_OUTCOMES_PAGE] = "Resultados de negocio por grupo NPS",
     [TP_MSG_NPS_GROUP] = "Grupo NPS",
@@ -414,6 +421,13 @@ static const char *const spanish[TP_MSG_COUNT] = {
     [TP_MSG_ANGER] = "enfado",
     [TP_MSG_FEAR] = "miedo",
     [TP_MSG_SADNESS] = "tristeza",
+    /* perception gap with ranks (gap2) */
+    [TP_MSG_STATED_RANKS] = "Importancia declarada (posición media, 1 = la más importante; % que la pone primera)",
+    [TP_MSG_STATED_KIND] = "Declarada como (rating, rank, auto)",
+    [TP_MSG_MEAN_RANK] = "posición media",
+    [TP_MSG_FIRST_PCT] = "% primera",
+    [TP_MSG_P_MWU] = "p (Mann-Whitney)",
+    [TP_MSG_RANK_CHART_NOTE] = "Barras: posición media; una barra más corta es un atributo más importante. Brecha: la posición media del grupo menos la de los clientes (negativa: el grupo lo pone más arriba).",
 };
 
 const char *tp_msg(enum tp_lang lang, enum tp_msg msg)

@@ -274,6 +274,13 @@ enum tp_msg {
 	TP_MSG_ANGER,
 	TP_MSG_FEAR,
 	TP_MSG_SADNESS,
+	/* perception gap with ranks (gap2) */
+	TP_MSG_STATED_RANKS,
+	TP_MSG_STATED_KIND,
+	TP_MSG_MEAN_RANK,
+	TP_MSG_FIRST_PCT,
+	TP_MSG_P_MWU,
+	TP_MSG_RANK_CHART_NOTE,
 	TP_MSG_COUNT
 };
 

@@ -132,6 +132,42 @@ static bool is_json_type(const char *content_type)
 	       (content_type[n] == '\0' || content_type[n] == ';' || content_type[n] == ' ');
 }
 
+/* suspend: a batch handed to the group commit writer (web_commit). */
+struct batch_write {
+	json_t *doc;
+	struct tp_ingest_result res;
+};
+
+/* Run by the writer on its connection (which has no writer of its own:
+ * the batch is checked and stored there, as a savepoint of the group's
+ * transaction). It may run twice: the result is reset each time. */
+static enum tp_status batch_write_run(struct tp_store *writer, void *ctx, struct tp_error *err)
+{
+	struct batch_write *w = ctx;
+	tp_ingest_result_free(&w->res);
+	return tp_ingest_json(writer, w->doc, &w->res, err);
+}
+
+/* Once committed (or not): 201 with the counts, 400 with the problems. */
+static void batch_write_finish(const struct web_request *req, struct web_reply *rep, void *ctx,
+			       enum tp_status st, const struct tp_error *err)
+{
+	(void)req;
+	struct batch_write *w = ctx;
+	if (st == TP_OK)
+		web_reply_json(rep, 201,
+			       json_pack("{s:I, s:I}", "stored", (json_int_t)w->res.stored,
+					 "already_present", (json_int_t)w->res.present));
+	else if (st == TP_EINPUT && w->res.invalid > 0)
+		web_reply_error(rep, 400, problems_json(&w->res), "%s", err->message);
+	else /* TP_EUSAGE: not queued, the server is shutting down */
+		web_reply_error(rep, st == TP_EUSAGE ? 503 : server_status(st), NULL, "%s",
+				err->message);
+	tp_ingest_result_free(&w->res);
+	json_decref(w->doc);
+	free(w);
+}
+
 static void post_responses(const struct web_request *req, struct web_reply *rep)
 {
 	if (!is_json_type(req->content_type)) {
@@ -164,18 +200,17 @@ static void post_responses(const struct web_request *req, struct web_reply *rep)
 				n, req->opts->max_items);
 		goto out;
 	}
-	struct tp_ingest_result res;
-	struct tp_error err;
-	enum tp_status st = tp_ingest_json(req->store, doc, &res, &err);
-	if (st == TP_OK)
-		web_reply_json(rep, 201,
-			       json_pack("{s:I, s:I}", "stored", (json_int_t)res.stored,
-					 "already_present", (json_int_t)res.present));
-	else if (st == TP_EINPUT && res.invalid > 0)
-		web_reply_error(rep, 400, problems_json(&res), "%s", err.message);
-	else
-		web_reply_error(rep, server_status(st), NULL, "%s", err.message);
-	tp_ingest_result_free(&res);
+	struct batch_write *w = calloc(1, sizeof *w);
+	if (!w) {
+		web_reply_error(rep, 503, NULL, "out of memory");
+		goto out;
+	}
+	/* Checked and stored by the writer, committed before the answer:
+	 * finish frees w and the document. */
+	w->doc = doc;
+	struct web_pending p = {batch_write_run, batch_write_finish, w};
+	web_commit(req, rep, &p);
+	return;
 out:
 	json_decref(doc);
 }

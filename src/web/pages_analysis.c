@@ -15,6 +15,7 @@
 #include "touchpoint/analysis.h"
 #include "touchpoint/drivers.h"
 #include "touchpoint/drivers_data.h"
+#include "touchpoint/outcomes.h"
 #include "view/svg_analysis.h"
 #include "web/pages.h"
 
@@ -236,19 +237,22 @@ static bool drivers_spec(const struct web_request *req, struct tp_drivers_spec *
 	const char *drivers = param(req, "drivers");
 	memset(spec, 0, sizeof *spec);
 	spec->outcome = TP_METRIC_NPS;
+	bool business = outcome && strncmp(outcome, "outcome:", 8) == 0 && outcome[8];
 	if (outcome && strncmp(outcome, "attr:", 5) == 0 && outcome[5]) {
 		spec->outcome_attr = outcome + 5;
+	} else if (business) {
+		/* the values are loaded by the caller (outcomes) */
 	} else if (outcome && strcmp(outcome, "nps") && strcmp(outcome, "csat") &&
 		   strcmp(outcome, "ces")) {
-		snprintf(msg, size, "unknown outcome \"%.200s\" (nps, csat, ces, attr:NAME)",
-			 outcome);
+		snprintf(msg, size, "unknown outcome \"%.200s\" (nps, csat, ces, attr:NAME, "
+				    "outcome:NAME)", outcome);
 		return false;
 	} else if (outcome) {
 		tp_metric_parse(outcome, &spec->outcome);
 	}
 	if (strcmp(drivers, "touchpoint") == 0) {
 		spec->shape = TP_DRIVERS_TOUCHPOINTS;
-		if (spec->outcome_attr) {
+		if (spec->outcome_attr || business) {
 			snprintf(msg, size, "drivers=touchpoint needs an nps, csat or ces outcome");
 			return false;
 		}
@@ -313,6 +317,7 @@ void web_page_drivers(const struct web_request *req, struct web_reply *rep)
 	struct page_args a;
 	struct tp_drivers_data *data = NULL;
 	struct tp_drivers_result *res = NULL;
+	struct tp_outcome_values *values = NULL; /* outcome:NAME */
 	struct drivers_view v = {0};
 	struct tp_error err;
 	char buf[LIST_MAX], msg[300];
@@ -332,6 +337,16 @@ void web_page_drivers(const struct web_request *req, struct web_reply *rep)
 		tp_drivers_options_init(&o);
 		o.bootstrap = WEB_BOOTSTRAP;
 		spec.filter = &a.q;
+		if (outcome && strncmp(outcome, "outcome:", 8) == 0) {
+			enum tp_status st =
+			    tp_outcome_values_load(req->store, outcome + 8, &values, &err);
+			if (st != TP_OK) {
+				page_error(rep, a.lang, st == TP_ENOTFOUND || st == TP_EINPUT ? 400 : 503,
+					   err.message);
+				goto out;
+			}
+			spec.outcome_values = values;
+		}
 		ds = page_lock(req, a.lang, rep);
 		if (!ds)
 			goto out;
@@ -370,7 +385,7 @@ void web_page_drivers(const struct web_request *req, struct web_reply *rep)
 		analysis_nav(&b, L);
 		form_open(&b, &a, "/drivers");
 		page_text_input(&b, tp_msg(L, TP_MSG_OUTCOME), "outcome", outcome ? outcome : "nps",
-				"nps, csat, ces, attr:NAME");
+				"nps, csat, ces, attr:NAME, outcome:NAME");
 		page_text_input(&b, tp_msg(L, TP_MSG_DRIVERS_FIELD), "drivers", drivers,
 				tp_msg(L, TP_MSG_DRIVERS_HINT));
 		form_close(&b, &a);
@@ -390,13 +405,49 @@ out:
 	free(v.quadrant);
 	tp_drivers_free(res);
 	tp_drivers_data_free(data);
+	tp_outcome_values_free(values);
 	page_args_free(&a);
 }
 
 /* --- /gap --- */
 
+/* Ranks: mean rank, n and % ranking it first per group; the gaps are of
+ * mean ranks with the Mann-Whitney p. */
+static void gap_rank_csv(struct tp_buf *b, const struct tp_gap_result *r)
+{
+	tp_buf_puts(b, "attribute,customers_mean_rank,customers_n,customers_first_pct,"
+		       "employees_mean_rank,employees_n,employees_first_pct,leaders_mean_rank,"
+		       "leaders_n,leaders_first_pct,derived_pct,gap_employees,p_employees,"
+		       "gap_leaders,p_leaders\r\n");
+	for (size_t k = 0; k < r->n_attrs; k++) {
+		const struct tp_gap_attr *at = &r->attrs[k];
+		tp_csv_field(b, at->name);
+		for (int g = 0; g < TP_GAP_GROUPS; g++) {
+			bool has = at->stated[g].n > 0;
+			tp_buf_puts(b, ",");
+			csv_num(b, has, at->stated[g].mean, 4);
+			tp_buf_printf(b, ",%lld,", (long long)at->stated[g].n);
+			csv_num(b, has, at->first[g].value, 4);
+		}
+		tp_buf_puts(b, ",");
+		csv_num(b, at->has_derived, at->derived_share, 4);
+		for (int g = TP_GAP_EMPLOYEES; g < TP_GAP_GROUPS; g++) {
+			bool has = at->stated[g].n > 0 && at->stated[TP_GAP_CUSTOMERS].n > 0;
+			tp_buf_puts(b, ",");
+			csv_num(b, has, at->stated[g].mean - at->stated[TP_GAP_CUSTOMERS].mean, 4);
+			tp_buf_puts(b, ",");
+			csv_num(b, at->mwu[g].has_test, at->mwu[g].p_value, 6);
+		}
+		tp_buf_puts(b, "\r\n");
+	}
+}
+
 static void gap_csv(struct tp_buf *b, const struct tp_gap_result *r)
 {
+	if (r->stated == TP_STATED_RANK) {
+		gap_rank_csv(b, r);
+		return;
+	}
 	tp_buf_puts(b, "attribute,customers,customers_n,employees,employees_n,leaders,leaders_n,"
 		       "derived_pct,gap_employees,p_employees,gap_leaders,p_leaders\r\n");
 	for (size_t k = 0; k < r->n_attrs; k++) {
@@ -427,17 +478,25 @@ static void gap_html(struct tp_buf *b, const struct page_args *a, const struct t
 	char num[48];
 	const enum tp_msg group_msg[TP_GAP_GROUPS] = {TP_MSG_CUSTOMERS, TP_MSG_EMPLOYEES,
 						      TP_MSG_LEADERS};
+	bool ranks = r->stated == TP_STATED_RANK;
 	tp_buf_printf(b, "<h2>%s</h2>\n<table class=\"summary\">\n<tr><th>%s</th>",
-		      tp_msg(L, TP_MSG_STATED), tp_msg(L, TP_MSG_ATTRIBUTES));
-	for (int g = 0; g < TP_GAP_GROUPS; g++)
-		tp_buf_printf(b, "<th>%s</th><th>%s</th>", tp_msg(L, group_msg[g]),
-			      tp_msg(L, TP_MSG_N));
+		      tp_msg(L, ranks ? TP_MSG_STATED_RANKS : TP_MSG_STATED),
+		      tp_msg(L, TP_MSG_ATTRIBUTES));
+	for (int g = 0; g < TP_GAP_GROUPS; g++) {
+		if (ranks)
+			tp_buf_printf(b, "<th>%s: %s</th><th>%s</th><th>%s</th>",
+				      tp_msg(L, group_msg[g]), tp_msg(L, TP_MSG_MEAN_RANK),
+				      tp_msg(L, TP_MSG_FIRST_PCT), tp_msg(L, TP_MSG_N));
+		else
+			tp_buf_printf(b, "<th>%s</th><th>%s</th>", tp_msg(L, group_msg[g]),
+				      tp_msg(L, TP_MSG_N));
+	}
 	tp_buf_printf(b, "<th>%s</th></tr>\n", tp_msg(L, TP_MSG_DERIVED));
 	size_t n = r->n_attrs;
 	const char **labels = malloc((n ? n : 1) * sizeof *labels);
 	double *values = malloc((n ? n : 1) * TP_GAP_GROUPS * sizeof *values);
 	bool *has = malloc((n ? n : 1) * TP_GAP_GROUPS * sizeof *has);
-	double top = 5;
+	double top = ranks ? (double)n : 5;
 	for (size_t k = 0; k < n; k++) {
 		const struct tp_gap_attr *at = &r->attrs[k];
 		tp_buf_puts(b, "<tr><th>");
@@ -448,6 +507,10 @@ static void gap_html(struct tp_buf *b, const struct page_args *a, const struct t
 			if (h)
 				num_cell(b, at->stated[g].mean, 2, L);
 			else
+				tp_buf_puts(b, "<td>-</td>");
+			if (ranks && h)
+				num_cell(b, at->first[g].value, 1, L);
+			else if (ranks)
 				tp_buf_puts(b, "<td>-</td>");
 			tp_buf_printf(b, "<td class=\"num\">%lld</td>", (long long)at->stated[g].n);
 			if (labels && values && has) {
@@ -470,6 +533,9 @@ static void gap_html(struct tp_buf *b, const struct page_args *a, const struct t
 						     tp_msg(L, TP_MSG_EMPLOYEES),
 						     tp_msg(L, TP_MSG_LEADERS)};
 		tp_svg_grouped_bars(b, labels, n, values, has, TP_GAP_GROUPS, series, 0, top, L);
+		if (ranks)
+			tp_buf_printf(b, "<p class=\"note\">%s</p>\n",
+				      tp_msg(L, TP_MSG_RANK_CHART_NOTE));
 	}
 	free(labels);
 	free(values);
@@ -483,14 +549,20 @@ static void gap_html(struct tp_buf *b, const struct page_args *a, const struct t
 		      "<h2>%s</h2>\n<table class=\"summary\">\n<tr><th>%s</th><th></th><th>%s</th>"
 		      "<th>%s</th><th>%s</th><th></th></tr>\n",
 		      tp_msg(L, TP_MSG_GAPS), tp_msg(L, TP_MSG_ATTRIBUTES), tp_msg(L, TP_MSG_GAP),
-		      tp_msg(L, TP_MSG_CI), tp_msg(L, TP_MSG_P_VALUE));
+		      ranks ? "U" : tp_msg(L, TP_MSG_CI),
+		      tp_msg(L, ranks ? TP_MSG_P_MWU : TP_MSG_P_VALUE));
 	for (size_t i = 0; i < r->n_gaps; i++) {
 		const struct tp_gap_item *g = &r->gaps[i];
 		tp_buf_puts(b, "<tr><th>");
 		tp_html_escape(b, r->attrs[g->attr].name);
 		tp_buf_printf(b, "</th><td>%s</td>", tp_msg(L, group_msg[g->group]));
 		num_cell(b, g->test.diff, 2, L);
-		if (g->test.has_test) {
+		if (ranks && g->mwu.has_test) {
+			num_cell(b, g->mwu.u_b, 1, L);
+			num_cell(b, g->mwu.p_value, 4, L);
+			tp_buf_printf(b, "<td>%s</td></tr>\n",
+				      g->mwu.p_value < 0.05 ? tp_msg(L, TP_MSG_SIGNIFICANT) : "");
+		} else if (!ranks && g->test.has_test) {
 			tp_buf_printf(b, "<td class=\"num\">%s – ",
 				      tp_fmt_number(num, sizeof num, g->test.lo, 2, L));
 			tp_buf_printf(b, "%s</td>",
@@ -515,9 +587,18 @@ void web_page_gap(const struct web_request *req, struct web_reply *rep)
 	if (!page_args_parse(req, &a, rep))
 		goto out;
 	const char *attrs = param(req, "attributes"), *outcome = param(req, "outcome");
-	const char *pairs[] = {"attributes", attrs, "outcome", outcome};
+	const char *stated = param(req, "stated");
+	const char *pairs[] = {"attributes", attrs, "outcome", outcome, "stated", stated};
 	struct tp_gap_spec spec = {.derived = true, .outcome = TP_METRIC_NPS, .level = 0.95,
 				   .filter = &a.q, .attrs = names};
+	if (stated && strcmp(stated, "rating") == 0) {
+		spec.stated = TP_STATED_RATING;
+	} else if (stated && strcmp(stated, "rank") == 0) {
+		spec.stated = TP_STATED_RANK;
+	} else if (stated && strcmp(stated, "auto") != 0) {
+		page_error(rep, a.lang, 400, "stated is rating, rank or auto");
+		goto out;
+	}
 	if (attrs && !split_attrs(attrs, buf, names, &spec.n_attrs, msg, sizeof msg)) {
 		page_error(rep, a.lang, 400, msg);
 		goto out;
@@ -547,7 +628,7 @@ void web_page_gap(const struct web_request *req, struct web_reply *rep)
 		gap_csv(&b, r);
 	} else {
 		enum tp_lang L = a.lang;
-		char *self = self_url("/gap", &a, pairs, 2);
+		char *self = self_url("/gap", &a, pairs, 3);
 		tp_html_begin(&b, L, tp_msg(L, TP_MSG_GAP_PAGE), self ? self : "/gap?");
 		free(self);
 		analysis_nav(&b, L);
@@ -556,10 +637,17 @@ void web_page_gap(const struct web_request *req, struct web_reply *rep)
 				tp_msg(L, TP_MSG_ATTRIBUTES_HINT));
 		page_text_input(&b, tp_msg(L, TP_MSG_OUTCOME), "outcome", outcome ? outcome : "nps",
 				"nps, csat, ces, attr:NAME");
+		static const char *const kinds[] = {"auto", "rating", "rank"};
+		tp_buf_printf(&b, "<label>%s <select name=\"stated\">",
+			      tp_msg(L, TP_MSG_STATED_KIND));
+		for (size_t i = 0; i < 3; i++)
+			page_option(&b, kinds[i], kinds[i],
+				    strcmp(stated ? stated : "auto", kinds[i]) == 0);
+		tp_buf_puts(&b, "</select></label>\n");
 		form_close(&b, &a);
 		if (r) {
 			gap_html(&b, &a, r);
-			csv_link(&b, &a, "/gap", pairs, 2);
+			csv_link(&b, &a, "/gap", pairs, 3);
 		} else {
 			tp_buf_printf(&b, "<p>%s</p>\n", tp_msg(L, TP_MSG_CHOOSE_ATTRIBUTES));
 			rated_suggestion(&b, req, &a, "/gap", "attributes");
@@ -758,8 +846,16 @@ void page_map_analysis(struct tp_buf *b, const struct page_args *a,
 			tp_html_escape(b, j->touchpoints[row->touchpoint].name);
 			tp_buf_printf(b, ": %s (CSAT %s %%, ", tp_flag_name(row->flag),
 				      tp_fmt_number(num, sizeof num, row->csat.value, 1, L));
-			tp_buf_printf(b, "emotion %s)</li>",
+			tp_buf_printf(b, "emotion %s",
 				      tp_fmt_number(num, sizeof num, row->emotion.value, 2, L));
+			if (row->sentiment.n > 0)
+				tp_buf_printf(b, ", %s %s",
+					      tp_msg(L, TP_MSG_SENTIMENT),
+					      tp_fmt_number(num, sizeof num, row->sentiment.value, 2, L));
+			tp_buf_puts(b, ")");
+			if (row->negative_text && row->flag != TP_FLAG_NEGATIVE_TEXT)
+				tp_buf_printf(b, "; %s", tp_flag_name(TP_FLAG_NEGATIVE_TEXT));
+			tp_buf_puts(b, "</li>");
 		}
 		tp_buf_puts(b, "</ul>\n");
 	}

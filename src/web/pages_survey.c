@@ -9,8 +9,8 @@
  * an imported row. Each page view carries a
  * random nonce in a hidden field; the answer's response_id is the token
  * and that nonce, so posting the same form twice stores one response. An
- * answer is committed (tp_store_survey_answer) before the thank-you page
- * is sent. Invalid answers get the form again, 400, with the reason next
+ * answer is committed (by the group commit writer, web_commit: the
+ * connection is suspended meanwhile) before the thank-you page is sent. Invalid answers get the form again, 400, with the reason next
  * to the field. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -430,15 +430,43 @@ static bool is_form(const char *content_type)
 	       (content_type[sizeof want - 1] == '\0' || content_type[sizeof want - 1] == ';');
 }
 
-/* Stores a converted answer and answers with the thank-you page, 409 or
- * an error. */
-static void store_answer(const struct web_request *req, struct web_reply *rep,
-			 const struct tp_survey_link *link, const struct tp_response *r)
-{
-	enum tp_lang lang = link_lang(req, link);
+/* suspend: an answer handed to the group commit writer (web_commit); it
+ * owns everything the converted response points into (the link, the
+ * decoded form, the converter's memory, the row), as the reply is built
+ * after the commit, once this page's handler has returned. */
+struct survey_write {
+	struct tp_survey_link link;
+	struct web_form f;
+	struct tp_mapping *map;
+	struct tp_rowconv conv;
+	struct answer_row row;
+	struct tp_response r;
 	bool inserted;
-	struct tp_error err;
-	enum tp_status st = tp_store_survey_answer(req->store, link->token, r, &inserted, &err);
+};
+
+static void survey_write_free(struct survey_write *w)
+{
+	tp_rowconv_free(&w->conv);
+	tp_mapping_free(w->map);
+	web_form_free(&w->f);
+	free(w);
+}
+
+/* Run by the writer, on its connection (which has no writer of its own:
+ * the answer is stored there, inside the group's transaction). */
+static enum tp_status survey_write_run(struct tp_store *writer, void *ctx, struct tp_error *err)
+{
+	struct survey_write *w = ctx;
+	w->inserted = false;
+	return tp_store_survey_answer(writer, w->link.token, &w->r, &w->inserted, err);
+}
+
+/* Once committed (or not): the thank-you page, 409 or an error. */
+static void survey_write_finish(const struct web_request *req, struct web_reply *rep, void *ctx,
+				enum tp_status st, const struct tp_error *err)
+{
+	struct survey_write *w = ctx;
+	enum tp_lang lang = link_lang(req, &w->link);
 	if (st == TP_OK)
 		message_page(rep, lang, 200, TP_MSG_THANKS, TP_MSG_THANKS_TEXT);
 	else if (st == TP_ECONFLICT)
@@ -446,17 +474,20 @@ static void store_answer(const struct web_request *req, struct web_reply *rep,
 	else if (st == TP_ENOTFOUND)
 		message_page(rep, lang, 404, TP_MSG_NOT_FOUND, TP_MSG_SURVEY_UNKNOWN);
 	else if (st == TP_EINPUT)
-		page_error(rep, lang, 400, err.message);
+		page_error(rep, lang, 400, err->message);
 	else
-		page_error(rep, lang, 503, err.message);
+		page_error(rep, lang, 503, err->message);
+	survey_write_free(w);
 }
 
 /* Checks the posted form (nonce, the importer's rules, at least one
- * answer) and stores it, or shows the form again with the reasons. */
-static void answer_form(const struct web_request *req, struct web_reply *rep,
-			const struct tp_survey_link *link, const struct web_form *f,
-			struct tp_mapping *map)
+ * answer) into w->r; true when it can be stored, else rep holds the form
+ * again with the reasons (or an error page). */
+static bool answer_form(const struct web_request *req, struct web_reply *rep,
+			struct survey_write *w)
 {
+	const struct tp_survey_link *link = &w->link;
+	const struct web_form *f = &w->f;
 	enum tp_lang lang = link_lang(req, link);
 	struct answer a;
 	answer_init(&a);
@@ -465,7 +496,7 @@ static void answer_form(const struct web_request *req, struct web_reply *rep,
 	if (!nonce || !tp_survey_token_valid(nonce)) {
 		a.form_error = tp_msg(lang, TP_MSG_ERR_FORM);
 		show_form(req, rep, link, 400, &a);
-		return;
+		return false;
 	}
 	bool any = false;
 	for (int q = Q_NPS; q < N_Q; q++)
@@ -473,54 +504,57 @@ static void answer_form(const struct web_request *req, struct web_reply *rep,
 	if (!any) {
 		a.form_error = tp_msg(lang, TP_MSG_ERR_EMPTY);
 		show_form(req, rep, link, 400, &a);
-		return;
+		return false;
 	}
-	struct tp_rowconv conv;
-	tp_rowconv_init(&conv);
 	struct conv_ctx ctx = {0};
-	conv.store = req->store;
-	conv.map = map;
-	conv.error = conv_error;
-	conv.ctx = &ctx;
-	struct answer_row row;
-	struct tp_response r;
-	int problems = convert_answer(req, rep, f, link, nonce, &a, &conv, &row, &ctx, &r);
+	w->conv.store = req->store;
+	w->conv.map = w->map;
+	w->conv.error = conv_error;
+	w->conv.ctx = &ctx;
+	int problems =
+	    convert_answer(req, rep, f, link, nonce, &a, &w->conv, &w->row, &ctx, &w->r);
+	w->conv.ctx = NULL; /* ctx ends here; the converter is done */
 	if (problems > 0)
 		show_form(req, rep, link, 400, &a);
-	else if (problems == 0)
-		store_answer(req, rep, link, &r);
-	tp_rowconv_free(&conv);
+	return problems == 0;
 }
 
 void web_page_survey_post(const struct web_request *req, struct web_reply *rep)
 {
-	struct tp_survey_link link;
-	if (!find_link(req, rep, &link))
+	struct survey_write *w = calloc(1, sizeof *w);
+	if (!w) {
+		page_error(rep, link_lang(req, NULL), 503, "out of memory");
 		return;
-	enum tp_lang lang = link_lang(req, &link);
+	}
+	tp_rowconv_init(&w->conv);
+	if (!find_link(req, rep, &w->link))
+		goto out;
+	enum tp_lang lang = link_lang(req, &w->link);
 	if (!is_form(req->content_type)) {
 		page_error(rep, lang, 415,
 			   "the answer must be sent as "
 			   "application/x-www-form-urlencoded (an HTML form)");
-		return;
+		goto out;
 	}
-	struct web_form f;
-	struct tp_mapping *map = NULL;
 	struct tp_error err;
 	enum web_form_status fs =
-	    web_form_parse(req->body, req->body_len, FORM_MAX_FIELDS, TP_COMMENT_MAX + 1, &f);
+	    web_form_parse(req->body, req->body_len, FORM_MAX_FIELDS, TP_COMMENT_MAX + 1, &w->f);
 	if (fs != WEB_FORM_OK) {
 		page_error(rep, lang, fs == WEB_FORM_NOMEM ? 503 : 400, web_form_strerror(fs));
 		goto out;
 	}
-	if (tp_mapping_load(NULL, TP_TABLE_JSONL, &map, &err) != TP_OK) {
+	if (tp_mapping_load(NULL, TP_TABLE_JSONL, &w->map, &err) != TP_OK) {
 		page_error(rep, lang, 503, err.message);
 		goto out;
 	}
-	answer_form(req, rep, &link, &f, map);
+	if (answer_form(req, rep, w)) {
+		/* Committed before the thank-you page: finish frees w. */
+		struct web_pending p = {survey_write_run, survey_write_finish, w};
+		web_commit(req, rep, &p);
+		return;
+	}
 out:
-	tp_mapping_free(map);
-	web_form_free(&f);
+	survey_write_free(w);
 }
 
 void web_survey_public_base(const struct web_request *req, struct tp_buf *b)

@@ -9,8 +9,12 @@
  * closes: an answer given is never taken back (2xx means committed, and
  * the store commits with synchronous=FULL). Survey answers and API batches
  * are committed by one group commit writer (store/group_commit.h) shared
- * by the connections; the indicator pages are kept between commits
- * (web/page_cache.h). It never prints. */
+ * by the connections: once checked, the request's write is queued to it
+ * and the connection suspended (libmicrohttpd's suspend/resume), so its
+ * thread goes on serving other connections; the writer, after the commit,
+ * records the result and resumes the connection, and the reply is built
+ * and sent then (web_commit). The indicator pages are kept between
+ * commits (web/page_cache.h). It never prints. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <jansson.h>
@@ -65,6 +69,12 @@ struct request {
 	char *path;	 /* for the log: the path alone, no query string */
 	unsigned status; /* of the reply queued, 0 if none */
 	uint64_t bytes;
+	/* suspend: a write queued to the group commit writer (web_commit) */
+	enum { WRITE_NONE, WRITE_QUEUED, WRITE_DONE } write_state;
+	struct web_pending pending;
+	enum tp_status write_status;
+	struct tp_error write_err;
+	struct MHD_Connection *connection; /* resumed by the writer */
 };
 
 void tp_web_options_init(struct tp_web_options *o)
@@ -299,16 +309,19 @@ static enum MHD_Result collect_param(void *cls, enum MHD_ValueKind kind, const c
 	return MHD_YES;
 }
 
-static enum MHD_Result dispatch(struct tp_web_server *s, struct MHD_Connection *c,
-				struct request *rq, const char *url)
+/* The router's view of the request; NULL when out of memory (else free
+ * the result). */
+static struct param_list *make_request(struct tp_web_server *s, struct MHD_Connection *c,
+				       struct request *rq, const char *url,
+				       struct web_request *out)
 {
 	struct param_list *params =
 	    malloc(sizeof *params + (s->opts.max_params + 1) * sizeof params->items[0]);
 	if (!params)
-		return send_error(s, c, rq, 503, "out of memory");
+		return NULL;
 	params->n = 0;
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_param, params);
-	struct web_request req = {
+	*out = (struct web_request){
 	    .method = rq->method,
 	    .path = url,
 	    .n_params = params->n,
@@ -328,16 +341,117 @@ static enum MHD_Result dispatch(struct tp_web_server *s, struct MHD_Connection *
 	    .origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin"),
 	    .referer = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_REFERER),
 	};
+	return params;
+}
+
+/* The writer's callback (on its thread): the request's write is committed
+ * or rolled back; rq belongs to the connection's thread again as soon as
+ * the connection is resumed, so it is not touched after that. */
+static void write_done(void *ctx, enum tp_status status)
+{
+	struct request *rq = ctx;
+	struct MHD_Connection *c = rq->connection;
+	rq->write_status = status;
+	rq->write_state = WRITE_DONE;
+	MHD_resume_connection(c);
+}
+
+/* Queues the write web_commit() recorded and suspends the connection
+ * until write_done() resumes it; the reply is sent by finish_write(). */
+static enum MHD_Result suspend_for_write(struct tp_web_server *s, struct MHD_Connection *c,
+					 struct request *rq)
+{
+	rq->write_state = WRITE_QUEUED;
+	rq->connection = c;
+	/* Suspended before it is queued: the writer may resume it at once. */
+	MHD_suspend_connection(c);
+	enum tp_status st = tp_group_commit_submit(s->writer, rq->pending.work, rq->pending.ctx,
+						   &rq->write_err, write_done, rq);
+	if (st != TP_OK) {
+		/* Not queued (shutting down, out of memory): answered now. */
+		rq->write_status = st;
+		rq->write_state = WRITE_DONE;
+		MHD_resume_connection(c);
+	}
+	return MHD_YES;
+}
+
+static enum MHD_Result dispatch(struct tp_web_server *s, struct MHD_Connection *c,
+				struct request *rq, const char *url)
+{
+	struct web_request req;
+	struct param_list *params = make_request(s, c, rq, url, &req);
+	if (!params)
+		return send_error(s, c, rq, 503, "out of memory");
+	req.pending = &rq->pending;
 	struct web_reply rep = {0};
 	if (!web_page_cache_get(s->pages, &req, &rep)) {
 		size_t slot = pool_acquire(&s->pool);
 		req.store = s->pool.stores[slot];
 		web_route(&req, &rep);
 		pool_release(&s->pool, slot);
-		web_page_cache_put(s->pages, &req, &rep);
+		if (!rq->pending.work)
+			web_page_cache_put(s->pages, &req, &rep);
 	}
 	free(params);
+	if (rq->pending.work) {
+		free(rep.text); /* web_commit() leaves it empty */
+		return suspend_for_write(s, c, rq);
+	}
 	return send_reply(s, c, rq, &rep);
+}
+
+/* The connection is resumed: the write is committed (or failed); the
+ * handler's finish builds the reply from the result. */
+static enum MHD_Result finish_write(struct tp_web_server *s, struct MHD_Connection *c,
+				    struct request *rq, const char *url)
+{
+	struct web_pending p = rq->pending;
+	rq->pending = (struct web_pending){0};
+	rq->write_state = WRITE_NONE;
+	struct web_request req;
+	struct param_list *params = make_request(s, c, rq, url, &req);
+	if (!params) {
+		/* Still answer with what the write did: its status alone. */
+		static const struct web_param none[1];
+		req = (struct web_request){.method = rq->method, .path = url, .params = none,
+					   .body = "", .dataset = &s->dataset, .opts = &s->opts,
+					   .listen = s->address};
+	}
+	struct web_reply rep = {0};
+	p.finish(&req, &rep, p.ctx, rq->write_status, &rq->write_err);
+	free(params);
+	return send_reply(s, c, rq, &rep);
+}
+
+void web_commit(const struct web_request *req, struct web_reply *rep,
+		const struct web_pending *p)
+{
+	if (req->pending) {
+		*req->pending = *p;
+		return;
+	}
+	/* Without a server to suspend the connection: wait for the commit. */
+	struct tp_error err = {0};
+	enum tp_status st;
+	struct tp_group_commit *gc = tp_store_group_commit(req->store);
+	if (gc) {
+		st = tp_group_commit_run(gc, p->work, p->ctx, &err);
+	} else {
+		st = tp_store_begin(req->store, &err);
+		if (st == TP_OK) {
+			st = p->work(req->store, p->ctx, &err);
+			if (st == TP_OK) {
+				st = tp_store_commit(req->store, &err);
+			} else {
+				struct tp_error ignored;
+				tp_store_rollback(req->store, &ignored);
+			}
+		}
+	}
+	struct web_request without_store = *req;
+	without_store.store = NULL;
+	p->finish(&without_store, rep, p->ctx, st, &err);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -349,6 +463,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	struct request *rq = *con_cls;
 	if (!rq)
 		return MHD_NO; /* out of memory when the request began */
+	if (rq->write_state == WRITE_DONE)
+		return finish_write(s, c, rq, url);
+	if (rq->write_state == WRITE_QUEUED)
+		return MHD_YES; /* not resumed yet (not expected) */
 	if (!rq->started) {
 		rq->started = true;
 		snprintf(rq->method, sizeof rq->method, "%s", method);
@@ -393,6 +511,17 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (!rq)
 		return;
 	(void)c;
+	if (rq->write_state == WRITE_DONE && rq->pending.finish) {
+		/* Resumed, but the connection ended before the reply was built
+		 * (the client went away): the handler still frees its write. */
+		static const struct web_param none[1];
+		struct web_request req = {.method = rq->method, .path = rq->path ? rq->path : "",
+					  .params = none, .body = "", .dataset = &s->dataset,
+					  .opts = &s->opts, .listen = s->address};
+		struct web_reply rep = {0};
+		rq->pending.finish(&req, &rep, rq->pending.ctx, rq->write_status, &rq->write_err);
+		free(rep.text);
+	}
 	web_log_access(s->opts.access_log, rq->method, rq->path, rq->status, rq->bytes,
 		       ms_since(&rq->start));
 	free(rq->body);
@@ -473,7 +602,8 @@ static enum tp_status start_daemon(struct tp_web_server *s, struct sockaddr_stor
 {
 	const struct tp_web_options *o = &s->opts;
 	size_t memory = o->max_header + o->max_url + 16384;
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | (v6 ? MHD_USE_IPv6 : 0);
+	unsigned flags =
+	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | (v6 ? MHD_USE_IPv6 : 0);
 	errno = 0;
 	s->daemon = MHD_start_daemon(
 	    flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)ss,
@@ -512,9 +642,10 @@ enum tp_status tp_web_start(const struct tp_web_options *o, struct tp_web_server
 	if (!s)
 		return tp_error_set(err, TP_ENOMEM, "out of memory");
 	s->opts = *o;
-	/* A request waiting for its group's commit holds its thread (and the
-	 * other connections that thread serves), so there are more threads
-	 * than cores: they wait, mostly, and the group grows with them. */
+	/* A request waiting for its group's commit is suspended and holds no
+	 * thread; the threads still block while a page renders from the data
+	 * or a store is busy, so there are more of them than cores (2, 4, 8
+	 * and 16 measured: bench/README.md). */
 	s->threads = o->threads ? o->threads : threads_default();
 	web_dataset_init(&s->dataset);
 	atomic_init(&s->in_flight, 0);
@@ -556,6 +687,13 @@ void tp_web_stop(struct tp_web_server *s)
 	struct timespec start, tick = {.tv_sec = 0, .tv_nsec = 10 * 1000 * 1000};
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	while (atomic_load(&s->in_flight) > 0 && ms_since(&start) < s->opts.grace * 1000.0)
+		nanosleep(&tick, NULL);
+	/* Every write still queued is committed and its connection resumed
+	 * (libmicrohttpd must not be stopped with one suspended); later writes
+	 * are refused. Then the resumed ones send their answer. */
+	tp_group_commit_stop(s->writer);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (atomic_load(&s->in_flight) > 0 && ms_since(&start) < 5000.0)
 		nanosleep(&tick, NULL);
 	MHD_stop_daemon(s->daemon);
 	if (listener != MHD_INVALID_SOCKET)

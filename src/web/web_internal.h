@@ -29,6 +29,29 @@ struct web_dataset {
 };
 
 struct web_request;
+struct web_reply;
+
+/* suspend: a write that a handler hands to the group commit writer
+ * (store/group_commit.h) once the request is checked. work runs on the
+ * writer's connection inside its transaction (it may run twice, see
+ * tp_group_work_fn); finish then builds the reply from work's status (or
+ * the commit's failure, with err) and frees ctx. finish gets the request
+ * again but no store (req->store is NULL): what it shows must be in ctx. */
+struct web_pending {
+	enum tp_status (*work)(struct tp_store *writer, void *ctx, struct tp_error *err);
+	void (*finish)(const struct web_request *req, struct web_reply *rep, void *ctx,
+		       enum tp_status status, const struct tp_error *err);
+	void *ctx; /* owned: finish frees it */
+};
+
+/* Commits p's work and has p->finish fill rep (web/server.c). When the
+ * server can suspend the connection (req->pending set), it only records p
+ * and returns at once, leaving rep empty: the server queues the work,
+ * suspends the connection and, once the group is committed, calls finish
+ * and sends the reply, with no thread waiting meanwhile. Otherwise (a
+ * request built by a test) it runs the work and finish now. */
+void web_commit(const struct web_request *req, struct web_reply *rep,
+		const struct web_pending *p);
 
 /* Initialises d's lock (writer-preferring) with no dataset. */
 void web_dataset_init(struct web_dataset *d);
@@ -67,6 +90,9 @@ struct web_request {
 	const char *cookie_csrf;
 	const char *origin;
 	const char *referer;
+	/* suspend: where web_commit() records a write to commit while the
+	 * connection is suspended, or NULL (then web_commit() waits) */
+	struct web_pending *pending;
 };
 
 struct web_reply {

@@ -12,7 +12,17 @@ expected value is computed from the same rows, independently of touchpoint:
   linkage             NPS by counting; Pearson r (scipy.stats.pearsonr), the
                       Fisher z interval by hand, Spearman rho (spearmanr)
   estimates           z = (mean estimate - measured) / sqrt(se_m^2 + s^2/m)
-  flags               Wilson interval (statsmodels) and t interval by hand
+  flags               Wilson interval (statsmodels) and t interval by hand;
+                      text sentiment: the compound values stored in
+                      comment_analysis (read with sqlite3), scipy t interval
+  stated ranks        positions by scipy.stats.rankdata (average ties),
+                      unranked attributes at the mean of the positions
+                      left; mean rank with scipy t interval, % first with
+                      statsmodels' Wilson interval; gaps by
+                      scipy.stats.mannwhitneyu(method="asymptotic",
+                      use_continuity=True)
+  /drivers outcome    Shapley values by brute force over the customers'
+                      responses joined to the imported business outcome
 Needs Debian's /usr/bin/python3 (numpy, scipy, statsmodels).
 Run: TOUCHPOINT_BIN=build/touchpoint /usr/bin/python3 -m unittest tests/e2e/test_analysis.py
 """
@@ -178,7 +188,7 @@ class AnalysisTest(CliTest):
         super().setUp()
         self.rows = None
 
-    def load(self, rows=None, touchpoints=TOUCHPOINTS, **kw):
+    def load(self, rows=None, touchpoints=TOUCHPOINTS, columns=COLUMNS, **kw):
         self.rows = rows if rows is not None else generate(**kw)
         path = os.path.join(self.dir, "journey.json")
         with open(path, "w", encoding="utf-8") as f:
@@ -186,7 +196,7 @@ class AnalysisTest(CliTest):
         self.ok("journey", "import", path)
         data = os.path.join(self.dir, "rows.csv")
         with open(data, "w", newline="", encoding="utf-8") as f:
-            w = csv.DictWriter(f, fieldnames=COLUMNS)
+            w = csv.DictWriter(f, fieldnames=columns)
             w.writeheader()
             w.writerows(self.rows)
         self.ok("import", data)
@@ -295,6 +305,254 @@ class GapTest(AnalysisTest):
             self.assertEqual(rc, 2, args)
             self.assertIn("--help", err)
         self.assertIn("imp_NAME", self.ok("gap", "--help"))
+
+
+RANKED = ["rapidez", "experiencia", "trato", "precio"]
+RANK_COLUMNS = (["response_id", "submitted_at", "respondent_id", "respondent_type", "nps"]
+                + RANKED + ["rank_" + a for a in RANKED]
+                + ["imp_" + a for a in RANKED[:3]])
+# How much each group values each attribute (utility; the ranking follows it).
+UTILITY = {"customer": (2.0, 0.6, 1.2, 1.0), "employee": (1.4, 1.3, 1.2, 0.9),
+           "leader": (0.5, 2.2, 1.0, 0.9)}
+
+
+def generate_ranks(seed=11):
+    """Rankings of RANKED by each respondent type: full, partial (top 2),
+    with ties, and none; ratings imp_ for the first three attributes."""
+    rng = np.random.RandomState(seed)
+    rows = []
+    sizes = {"customer": 240, "employee": 70, "leader": 35}
+    for typ, n in sizes.items():
+        for i in range(n):
+            u = np.array(UTILITY[typ]) + 0.9 * rng.randn(4)
+            order = list(np.argsort(-u))  # most important first
+            r = {c: "" for c in RANK_COLUMNS}
+            r.update(response_id=f"{typ}{i}", submitted_at="2026-04-%02dT09:00:00Z" % (1 + i % 28),
+                     respondent_id=f"{typ[0]}{i}", respondent_type=typ,
+                     nps=str(clamp(7 + 1.5 * rng.randn(), 0, 10)))
+            kind = i % 10
+            if kind == 9:
+                pass  # ranks nothing
+            elif kind in (7, 8):  # only the top two
+                for pos, k in enumerate(order[:2]):
+                    r["rank_" + RANKED[k]] = str(pos + 1)
+            elif kind == 6:  # the last two tied
+                for pos, k in enumerate(order):
+                    r["rank_" + RANKED[k]] = str(min(pos, 2) + 1)
+            else:
+                for pos, k in enumerate(order):
+                    r["rank_" + RANKED[k]] = str(pos + 1)
+            for k, a in enumerate(RANKED[:3]):
+                r["imp_" + a] = str(clamp(3 + u[k], 1, 5))
+            if typ == "customer":
+                for k, a in enumerate(RANKED):
+                    r[a] = str(clamp(3 + 0.5 * u[k] + 0.8 * rng.randn(), 1, 5))
+            rows.append(r)
+    return rows
+
+
+def positions(row, attrs):
+    """A response's positions among attrs (None: nothing ranked) and which
+    attributes it ranks first."""
+    given = [num(row["rank_" + a]) for a in attrs]
+    ranked = [i for i, v in enumerate(given) if not math.isnan(v)]
+    if not ranked:
+        return None, None
+    ranks = stats.rankdata([given[i] for i in ranked], method="average")
+    pos = [(len(ranked) + 1 + len(attrs)) / 2.0] * len(attrs)
+    best = min(given[i] for i in ranked)
+    first = [False] * len(attrs)
+    for i, r in zip(ranked, ranks):
+        pos[i] = r
+        first[i] = given[i] == best
+    return pos, first
+
+
+class RankGapTest(AnalysisTest):
+    GROUPS = {"customers": "customer", "employees": "employee", "leaders": "leader"}
+
+    def expected(self, attrs):
+        pos = {(a, g): [] for a in attrs for g in self.GROUPS}
+        first = {(a, g): 0 for a in attrs for g in self.GROUPS}
+        for g, typ in self.GROUPS.items():
+            for r in self.of(typ):
+                p, f = positions(r, attrs)
+                if p is None:
+                    continue
+                for a, v, top in zip(attrs, p, f):
+                    pos[a, g].append(v)
+                    first[a, g] += top
+        return pos, first
+
+    def test_ranks_match_scipy(self):
+        self.load(rows=generate_ranks(), touchpoints=TOUCHPOINTS[:1], columns=RANK_COLUMNS)
+        spec = ",".join("attr:" + a for a in RANKED)
+        # imp_precio does not exist: the ranks are read.
+        got = self.json_of("gap", "--attributes", spec)
+        self.assertEqual(got["stated"], "rank")
+        self.assertEqual(got["test"], "mann-whitney")
+        pos, first = self.expected(RANKED)
+        by_attr = {a["attribute"]: a for a in got["attributes"]}
+        for a in RANKED:
+            for g in self.GROUPS:
+                v = np.array(pos[a, g])
+                s = by_attr[a]["stated"][g]
+                self.assertEqual(s["n"], len(v))
+                self.assertAlmostEqual(s["value"], v.mean(), delta=TOL)
+                lo, hi = stats.t.interval(0.95, len(v) - 1, loc=v.mean(), scale=stats.sem(v))
+                self.assertAlmostEqual(s["ci95"][0], lo, delta=TOL)
+                self.assertAlmostEqual(s["ci95"][1], hi, delta=TOL)
+                f = s["first_pct"]
+                self.assertAlmostEqual(f["value"], 100 * first[a, g] / len(v), delta=TOL)
+                flo, fhi = proportion_confint(first[a, g], len(v), alpha=0.05, method="wilson")
+                self.assertAlmostEqual(f["ci95"][0], 100 * flo, delta=1e-6)
+                self.assertAlmostEqual(f["ci95"][1], 100 * fhi, delta=1e-6)
+            # rank of the attribute within the group: by mean rank, lowest first
+            for g in self.GROUPS:
+                means = [np.mean(pos[b, g]) for b in RANKED]
+                want = stats.rankdata(means)[RANKED.index(a)]
+                self.assertAlmostEqual(by_attr[a]["stated"][g]["rank"], want, delta=TOL)
+        # 240 customers, one in ten ranks nothing.
+        self.assertEqual(by_attr["rapidez"]["stated"]["customers"]["n"], 216)
+        self.assertEqual(len(got["gaps"]), 2 * len(RANKED))
+        sizes = [abs(g["gap"]) for g in got["gaps"]]
+        self.assertEqual(sizes, sorted(sizes, reverse=True))
+        for g in got["gaps"]:
+            cust, mine = pos[g["attribute"], "customers"], pos[g["attribute"], g["group"]]
+            res = stats.mannwhitneyu(mine, cust, use_continuity=True,
+                                     alternative="two-sided", method="asymptotic")
+            self.assertAlmostEqual(g["gap"], np.mean(mine) - np.mean(cust), delta=TOL)
+            self.assertAlmostEqual(g["u"], res.statistic, delta=1e-9)
+            self.assertAlmostEqual(g["superiority"], res.statistic / (len(mine) * len(cust)),
+                                   delta=1e-12)
+            self.assertAlmostEqual(g["p_value"], res.pvalue, delta=1e-12)
+            self.assertEqual(g["significant"], res.pvalue < 0.05)
+            self.assertEqual(g["z"] < 0, res.statistic < len(mine) * len(cust) / 2)
+        # The planted story: leaders put experiencia far higher (lower rank).
+        top = got["gaps"][0]
+        self.assertEqual((top["attribute"], top["group"]), ("experiencia", "leaders"))
+        self.assertLess(top["gap"], 0)
+        self.assertLess(top["p_value"], 0.001)
+        # Agreement: Spearman of the mean ranks (sign kept: both orderings
+        # read "more important" the same way).
+        derived = {a: by_attr[a]["derived"]["share_pct"] for a in RANKED}
+        for ag in got["rank_agreement"]:
+            mine = [np.mean(pos[a, ag["group"]]) for a in RANKED]
+            if ag["against"] == "customers stated":
+                other = [np.mean(pos[a, "customers"]) for a in RANKED]
+            else:
+                other = [-derived[a] for a in RANKED]
+            rho, _ = stats.spearmanr(mine, other)
+            self.assertAlmostEqual(ag["spearman"], rho, delta=TOL)
+        # The table.
+        out = self.ok("gap", "--attributes", spec, "--no-derived")
+        self.assertIn("Stated importance: ranks (rank_NAME)", out)
+        self.assertIn("Mann-Whitney", out)
+        mine = pos["experiencia", "leaders"]
+        self.assertIn("%.2f, %.0f%% 1st (n %d)" % (np.mean(mine),
+                      100 * first["experiencia", "leaders"] / len(mine), len(mine)), out)
+
+    def test_choice_between_ratings_and_ranks(self):
+        self.load(rows=generate_ranks(), touchpoints=TOUCHPOINTS[:1], columns=RANK_COLUMNS)
+        three = "attr:rapidez,attr:experiencia,attr:trato"
+        # Both exist: ratings first, unless --stated rank.
+        got = self.json_of("gap", "--attributes", three, "--no-derived")
+        self.assertEqual(got["stated"], "rating")
+        v = [num(r["imp_trato"]) for r in self.of("leader")]
+        by_attr = {a["attribute"]: a for a in got["attributes"]}
+        self.assertAlmostEqual(by_attr["trato"]["stated"]["leaders"]["value"], np.mean(v),
+                               delta=TOL)
+        self.assertNotIn("first_pct", by_attr["trato"]["stated"]["leaders"])
+        got = self.json_of("gap", "--attributes", three, "--no-derived", "--stated", "rank")
+        self.assertEqual(got["stated"], "rank")
+        pos, _ = self.expected(["rapidez", "experiencia", "trato"])
+        by_attr = {a["attribute"]: a for a in got["attributes"]}
+        # Positions among the three asked (not the four ranked).
+        self.assertAlmostEqual(by_attr["trato"]["stated"]["leaders"]["value"],
+                               np.mean(pos["trato", "leaders"]), delta=TOL)
+        # --stated rating where imp_precio is missing: an error naming it.
+        rc, _, err = self.run_tp("gap", "--attributes", "attr:rapidez,attr:precio",
+                                 "--stated", "rating")
+        self.assertEqual(rc, 1)
+        self.assertIn('"imp_precio"', err)
+        rc, _, err = self.run_tp("gap", "--attributes", "attr:rapidez,attr:nada")
+        self.assertEqual(rc, 1)
+        self.assertIn("nada", err)
+        rc, _, err = self.run_tp("gap", "--attributes", three, "--stated", "ordinal")
+        self.assertEqual(rc, 2)
+        self.assertIn("--stated", err)
+
+    def test_gap_page_and_csv_with_ranks(self):
+        self.load(rows=generate_ranks(), touchpoints=TOUCHPOINTS[:1], columns=RANK_COLUMNS)
+        from test_server import Server
+        import http.client
+        server = Server(self.db)
+
+        def get(path):
+            conn = http.client.HTTPConnection(server.host, server.port, timeout=60)
+            try:
+                conn.request("GET", path)
+                resp = conn.getresponse()
+                return resp.status, resp.read().decode("utf-8")
+            finally:
+                conn.close()
+        try:
+            spec = urllib.parse.quote(",".join("attr:" + a for a in RANKED))
+            status, text = get("/gap?attributes=" + spec)
+            csv_status, csv_text = get("/gap?format=csv&stated=rank&attributes=" + spec)
+            es_status, es = get("/gap?lang=es&attributes=" + spec)
+        finally:
+            self.assertEqual(server.stop(), 0)
+        self.assertEqual(status, 200, text[:300])
+        self.assertIn("mean rank", text)
+        self.assertIn("p (Mann-Whitney)", text)
+        self.assertIn("<svg", text)
+        self.assertIn('<option value="auto" selected>', text)
+        self.assertIn("Stated importance (mean rank", text)
+        self.assertNotRegex(text, r"\son[a-z]+=")
+        self.assertEqual(es_status, 200)
+        self.assertIn("posición media", es)
+        pos, first = self.expected(RANKED)
+        # the leaders' row for experiencia: mean rank, % first, n
+        m = np.mean(pos["experiencia", "leaders"])
+        self.assertIn('<td class="num">%.2f</td><td class="num">%.1f</td><td class="num">%d</td>'
+                      % (m, 100 * first["experiencia", "leaders"] / len(pos["experiencia", "leaders"]),
+                         len(pos["experiencia", "leaders"])), text)
+        self.assertEqual(csv_status, 200)
+        rows = list(csv.DictReader(csv_text.splitlines()))
+        self.assertEqual([r["attribute"] for r in rows], RANKED)
+        for r in rows:
+            a = r["attribute"]
+            for g in self.GROUPS:
+                self.assertAlmostEqual(float(r[g + "_mean_rank"]), np.mean(pos[a, g]), delta=6e-5)
+                self.assertEqual(int(r[g + "_n"]), len(pos[a, g]))
+                self.assertAlmostEqual(float(r[g + "_first_pct"]),
+                                       100 * first[a, g] / len(pos[a, g]), delta=6e-5)
+            for g in ("employees", "leaders"):
+                res = stats.mannwhitneyu(pos[a, g], pos[a, "customers"], method="asymptotic")
+                self.assertAlmostEqual(float(r["p_" + g]), res.pvalue, delta=6e-7)
+                self.assertAlmostEqual(float(r["gap_" + g]),
+                                       np.mean(pos[a, g]) - np.mean(pos[a, "customers"]),
+                                       delta=6e-5)
+
+    def test_bad_rank_value_is_an_error(self):
+        rows = generate_ranks()
+        rows[5]["rank_trato"] = "2.5"
+        self.load(rows=rows, touchpoints=TOUCHPOINTS[:1], columns=RANK_COLUMNS)
+        rc, _, err = self.run_tp("gap", "--attributes", "attr:rapidez,attr:trato",
+                                 "--stated", "rank")
+        self.assertEqual(rc, 1)
+        self.assertIn('"rank_trato"', err)
+        self.assertIn('"2.5"', err)
+        self.assertIn("whole number", err)
+        # Text is no value (as with ratings): "n/a" is skipped.
+        rows[5]["rank_trato"] = "n/a"
+        rows[5]["response_id"] = "again"
+        os.remove(self.db)
+        self.load(rows=rows, touchpoints=TOUCHPOINTS[:1], columns=RANK_COLUMNS)
+        got = self.json_of("gap", "--attributes", "attr:rapidez,attr:trato", "--stated", "rank",
+                           "--no-derived")
+        self.assertEqual(got["stated"], "rank")
 
 
 class LinkageTest(AnalysisTest):
@@ -450,6 +708,91 @@ class FlagsAndEstimatesTest(AnalysisTest):
         self.assertIn("none: no employee or leader response carries estimate_ces", out)
 
 
+NEGATIVE_COMMENTS = ["Horrible, un desastre, pésimo servicio", "Muy mal, lento y caro",
+                     "Pésimo, nunca más", "Fatal, me trataron muy mal",
+                     "Terrible experiencia, qué vergüenza", "Malo, lento, un desastre total"]
+POSITIVE_COMMENTS = ["Excelente, muy amables", "Genial, todo perfecto", "Muy bien, rápido y fácil",
+                     "Estupendo servicio, gracias", "Maravilloso, me encantó"]
+TEXT_TOUCHPOINTS = [("t-quejas", None, 0), ("t-elogios", None, 0), ("t-pocas", None, 0)]
+
+
+def generate_comments(seed=3):
+    """Satisfied customers everywhere (CSAT 4-5, emotion +1..+3): at
+    t-quejas with negative comments, at t-elogios with positive ones, at
+    t-pocas with only 20 (negative) comments."""
+    rng = np.random.RandomState(seed)
+    rows = []
+    for tp, n, texts in (("t-quejas", 60, NEGATIVE_COMMENTS), ("t-elogios", 60, POSITIVE_COMMENTS),
+                         ("t-pocas", 40, NEGATIVE_COMMENTS)):
+        for i in range(n):
+            r = {c: "" for c in COLUMNS}
+            r.update(response_id=f"{tp}-{i}", submitted_at="2026-05-%02dT12:00:00Z" % (1 + i % 28),
+                     respondent_id=f"{tp}-{i}", respondent_type="customer", touchpoint=tp,
+                     csat=str(5 if rng.rand() < 0.9 else 4), emotion=str(rng.randint(1, 4)),
+                     lang="es")
+            if tp != "t-pocas" or i < 20:
+                r["comment"] = texts[rng.randint(len(texts))]
+            rows.append(r)
+    return rows
+
+
+class FlagsTextTest(AnalysisTest):
+    def stored_sentiment(self, tp):
+        rows = self.query(
+            "SELECT a.compound FROM comment_analysis a JOIN response r ON r.id = a.response_id "
+            "JOIN touchpoint t ON t.id = r.touchpoint_id WHERE t.key = ? "
+            "AND r.respondent_type = 0", (tp,))
+        return np.array([r[0] for r in rows])
+
+    def test_negative_comments_flag_a_satisfied_touchpoint(self):
+        self.load(rows=generate_comments(), touchpoints=TEXT_TOUCHPOINTS)
+        # Before `text analyze`: no sentiment, no flag (emotion is positive).
+        got = self.json_of("flags")
+        rows = {t["touchpoint"]: t for t in got["touchpoints"]}
+        self.assertEqual(rows["t-quejas"]["sentiment"]["n"], 0)
+        self.assertFalse(rows["t-quejas"]["negative_text"])
+        self.assertIsNone(rows["t-quejas"]["flag"])
+        self.ok("text", "analyze")
+        got = self.json_of("flags")
+        rows = {t["touchpoint"]: t for t in got["touchpoints"]}
+        for tp, _, _ in TEXT_TOUCHPOINTS:
+            v = self.stored_sentiment(tp)
+            s = rows[tp]["sentiment"]
+            self.assertEqual(s["n"], len(v))
+            # the dataset keeps compound to 4 decimals
+            self.assertAlmostEqual(s["value"], v.mean(), delta=1e-4)
+            lo, hi = stats.t.interval(0.95, len(v) - 1, loc=v.mean(), scale=stats.sem(v))
+            self.assertAlmostEqual(s["ci95"][0], lo, delta=2e-4)
+            self.assertAlmostEqual(s["ci95"][1], hi, delta=2e-4)
+            cust = [r for r in self.rows if r["touchpoint"] == tp]
+            ok = sum(num(r["csat"]) >= 4 for r in cust)
+            clo, _ = proportion_confint(ok, len(cust), alpha=0.05, method="wilson")
+            want = 100 * clo >= 65 and len(v) >= 30 and hi < 0
+            self.assertEqual(rows[tp]["negative_text"], want, tp)
+            self.assertEqual(rows[tp]["flag"], "satisfied but negative comments" if want else None)
+        self.assertTrue(rows["t-quejas"]["negative_text"])
+        self.assertFalse(rows["t-elogios"]["negative_text"])
+        self.assertLess(rows["t-pocas"]["sentiment"]["value"], 0)
+        self.assertFalse(rows["t-pocas"]["negative_text"])  # 20 comments: not judged
+        out = self.ok("flags")
+        self.assertIn("t-quejas", out)
+        self.assertIn("satisfied but negative comments", out)
+        self.assertNotIn("t-elogios", out)
+        # The map marks it too.
+        from test_server import Server
+        server = Server(self.db)
+        try:
+            import http.client
+            conn = http.client.HTTPConnection(server.host, server.port, timeout=60)
+            conn.request("GET", "/?metric=csat")  # the data has no NPS
+            text = conn.getresponse().read().decode("utf-8")
+            conn.close()
+        finally:
+            self.assertEqual(server.stop(), 0)
+        self.assertEqual(text.count('class="flag-mark" title="satisfied but negative comments"'), 1)
+        self.assertIn("t-quejas: satisfied but negative comments", text)
+
+
 class PagesTest(AnalysisTest):
     """/drivers, /gap and /linkage: status, escaping, CSV."""
 
@@ -533,6 +876,52 @@ class PagesTest(AnalysisTest):
         self.assertIn("significant", row)
         _, _, es = self.get("/?lang=es")
         self.assertIn("Estimación del personal", es)
+
+    def test_ranks_on_the_gap_page(self):
+        # The page's own data set has no ranks: asking for them names rank_.
+        attrs = urllib.parse.quote("attr:rapidez,attr:trato")
+        status, _, text = self.get("/gap?stated=rank&attributes=" + attrs)
+        self.assertEqual(status, 400)
+        self.assertIn("rank_rapidez", text)
+        status, _, text = self.get("/gap?stated=bogus&attributes=" + attrs)
+        self.assertEqual(status, 400)
+
+    def test_drivers_page_with_a_business_outcome(self):
+        # revenue per customer: grows with rapidez, for the customers who rated it
+        rng = np.random.RandomState(8)
+        revenue = {}
+        for r in self.of("customer"):
+            if r["rapidez"] and int(r["respondent_id"][1:]) % 2 == 0:
+                revenue[r["respondent_id"]] = round(50 + 20 * num(r["rapidez"])
+                                                    + 15 * rng.randn(), 2)
+        path = os.path.join(self.dir, "revenue.csv")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("respondent_id,revenue\n")
+            f.writelines(f"{k},{v}\n" for k, v in revenue.items())
+        self.ok("outcomes", "import", path)
+        attrs = urllib.parse.quote("attr:rapidez,attr:experiencia,attr:trato")
+        status, hdrs, text = self.get("/drivers?format=csv&outcome=outcome:revenue&drivers=" + attrs)
+        self.assertEqual(status, 200, text[:300])
+        got = {r["driver"]: r for r in csv.DictReader(text.splitlines())}
+        cust = [r for r in self.of("customer")
+                if r["respondent_id"] in revenue and all(r[a] for a in ATTRS)]
+        y = np.array([revenue[r["respondent_id"]] for r in cust])
+        x = np.array([[num(r[a]) for a in ATTRS] for r in cust])
+        sh, _ = shapley(y, x)
+        for a, v in zip(ATTRS, sh):
+            self.assertAlmostEqual(float(got["attr:" + a]["shapley"]), v, delta=2e-6)
+        self.assertGreater(sh[0], sh[1])
+        status, _, text = self.get("/drivers?outcome=outcome:revenue&drivers=" + attrs)
+        self.assertEqual(status, 200)
+        self.assertIn("<svg", text)
+        self.assertIn('value="outcome:revenue"', text)
+        self.assertIn("n = %d," % len(cust), text)
+        status, _, text = self.get("/drivers?outcome=outcome:" + urllib.parse.quote(EVIL)
+                                   + "&drivers=" + attrs)
+        self.assertEqual(status, 400)
+        self.assertNotIn("<script", text)
+        status, _, text = self.get("/drivers?outcome=outcome:revenue&drivers=touchpoint")
+        self.assertEqual(status, 400)
 
     def test_csv_downloads(self):
         status, hdrs, text = self.get("/linkage?format=csv")

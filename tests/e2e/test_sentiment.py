@@ -54,6 +54,23 @@ class SentimentCommand(unittest.TestCase):
         out = self.lines(["--lang", "auto"], "The book was good.\nEl libro es muy bueno.\n")
         self.assertEqual([o["lang"] for o in out], ["en", "es"])
 
+    def test_capitalised_negation_and_emoji(self):
+        # VADER's README (Python 3.3): "Not bad at all" 0.431 and the emoji example 0.7003.
+        out = self.lines(["--lang", "en"],
+                         "Not bad at all\nCatch utf-8 emoji such as \U0001F498 and \U0001F48B "
+                         "and \U0001F601\n")
+        self.assertAlmostEqual(out[0]["compound"], 0.431, places=4)
+        self.assertAlmostEqual(out[1]["compound"], 0.7003, places=4)
+        # Spanish: "No" and "Pero" in any case (bueno 1.9, lento -1.9); U+1F621 reads as
+        # CLDR's "cabreada" (cabreado -1.7): atención 0.3, pésima -3.3.
+        out = self.lines(["--lang", "es"],
+                         "No es bueno\nBueno. Pero lento\nLa atención fue pésima \U0001F621\n")
+        self.assertAlmostEqual(out[0]["compound"], norm(1.9 * -0.74), places=4)
+        self.assertAlmostEqual(out[1]["compound"], norm(1.9 * 0.5 - 1.9 * 1.5), places=4)
+        self.assertAlmostEqual(out[2]["compound"], norm(0.3 - 3.3 - 1.7), places=4)
+        # ... and its anger: pésimo 0.5 + cabreado 0.8 in data/emotion/es.tsv.
+        self.assertAlmostEqual(out[2]["emotions"]["anger"], 1.3 / 2.3, places=3)
+
     def test_emotions(self):
         # Intensity S / (S + 1), S the summed weights of data/emotion/es.tsv:
         # furioso anger 0.9; "decepcionada" through its stem (decepción 0.8);

@@ -1,6 +1,7 @@
 /* tests/unit/test_analysis.c - the tests shared by the analyses
- * (touchpoint/analysis.h): Welch's t test and the correlations. Expected
- * values are from scipy 1.10 (stats.ttest_ind(equal_var=False),
+ * (touchpoint/analysis.h): Welch's t test, the Mann-Whitney U test and the
+ * correlations. Expected values are from scipy 1.10
+ * (stats.mannwhitneyu(b, a, method="asymptotic"), stats.ttest_ind(equal_var=False),
  * stats.t.interval, stats.pearsonr, stats.spearmanr) and the Fisher z
  * interval tanh(atanh r -+ 1.959964 / sqrt(n - 3)) computed in Python. */
 #include <setjmp.h>
@@ -49,6 +50,49 @@ static void welch_without_variance_or_answers(void **state)
 	assert_false(tp_welch_test(&a, &one, 0.95).has_test);
 }
 
+static void mann_whitney_matches_scipy(void **state)
+{
+	(void)state;
+	const double a[] = {1, 2, 2, 3, 4, 4, 4, 5}, b[] = {2, 3, 3, 4, 5, 5, 6};
+	struct tp_mann_whitney m;
+	assert_true(tp_mann_whitney_test(a, 8, b, 7, &m));
+	assert_true(m.has_test);
+	assert_near(m.u_b, 37.5);
+	assert_near(m.superiority, 37.5 / 56.0);
+	assert_near(m.p_value, 0.28794985368798554);
+	assert_true(m.z > 0);
+	/* b above a: the sign of z follows u_b - na nb / 2. */
+	const double lo[] = {1, 2, 3}, hi[] = {4, 5, 6, 7};
+	assert_true(tp_mann_whitney_test(lo, 3, hi, 4, &m));
+	assert_near(m.u_b, 12.0);
+	assert_near(m.superiority, 1.0);
+	assert_near(m.p_value, 0.05182992721790968);
+	assert_true(tp_mann_whitney_test(hi, 4, lo, 3, &m));
+	assert_near(m.u_b, 0.0);
+	assert_true(m.z < 0);
+	assert_near(m.p_value, 0.05182992721790968);
+	/* |U - mean| under the continuity correction: p = 1, z = 0. */
+	const double one[] = {2};
+	assert_true(tp_mann_whitney_test(lo, 3, one, 1, &m));
+	assert_true(m.has_test);
+	assert_near(m.u_b, 1.5);
+	assert_near(m.p_value, 1.0);
+	assert_near(m.z, 0.0);
+}
+
+/* Every value equal, or an empty side: no test. */
+static void mann_whitney_degenerate(void **state)
+{
+	(void)state;
+	const double two[] = {2, 2, 2};
+	struct tp_mann_whitney m;
+	assert_true(tp_mann_whitney_test(two, 3, two, 2, &m));
+	assert_false(m.has_test);
+	assert_near(m.u_b, 3.0);
+	assert_true(tp_mann_whitney_test(two, 3, two, 0, &m));
+	assert_false(m.has_test);
+}
+
 static void correlation_matches_scipy(void **state)
 {
 	(void)state;
@@ -85,6 +129,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(welch_matches_scipy),
 	    cmocka_unit_test(welch_without_variance_or_answers),
+	    cmocka_unit_test(mann_whitney_matches_scipy),
+	    cmocka_unit_test(mann_whitney_degenerate),
 	    cmocka_unit_test(correlation_matches_scipy),
 	    cmocka_unit_test(correlation_degenerate),
 	};

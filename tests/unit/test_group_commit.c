@@ -3,7 +3,10 @@
  * own result, a failing piece isolated from the others (by its savepoint,
  * or by running the group again piece by piece after a database failure),
  * an invitation answered once under concurrency, and close() draining the
- * queue. Expected counts are worked out by hand in the comments. */
+ * queue; pieces submitted with a completion callback (the server's
+ * suspended connections, tp_group_commit_submit) answered once each, on
+ * the writer's thread, with their own result, also when stopping.
+ * Expected counts are worked out by hand in the comments. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -460,6 +463,217 @@ static void close_drains_the_queue(void **state)
 	assert_int_equal(scalar("SELECT count(*) FROM response"), 4);
 }
 
+/* --- submitted pieces: a callback instead of a waiting thread --- */
+
+/* What the callbacks saw, for pieces submitted from this thread. */
+struct called {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int n;	       /* callbacks so far */
+	int order[16]; /* piece index, in the order called */
+	pthread_t submitter;
+	bool on_submitter; /* a callback ran on the submitting thread */
+};
+
+struct submitted {
+	struct piece p;
+	struct tp_error err;
+	struct called *called;
+	int index;
+	int calls;
+	enum tp_status got;
+	struct submitted *then; /* submitted by this one's callback, or NULL */
+};
+
+static void piece_done(void *ctx, enum tp_status status);
+
+static enum tp_status submit_piece(struct tp_group_commit *gc, struct submitted *sp)
+{
+	return tp_group_commit_submit(gc, piece_work, &sp->p, &sp->err, piece_done, sp);
+}
+
+static void piece_done(void *ctx, enum tp_status status)
+{
+	struct submitted *sp = ctx;
+	struct called *c = sp->called;
+	if (sp->then)
+		submit_piece(sp->p.gc, sp->then); /* from the writer's thread */
+	pthread_mutex_lock(&c->lock);
+	sp->calls++;
+	sp->got = status;
+	if (c->n < 16)
+		c->order[c->n] = sp->index;
+	c->n++;
+	if (pthread_equal(pthread_self(), c->submitter))
+		c->on_submitter = true;
+	pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+}
+
+static void wait_called(struct called *c, int n)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 20;
+	pthread_mutex_lock(&c->lock);
+	while (c->n < n && pthread_cond_timedwait(&c->cond, &c->lock, &until) == 0)
+		;
+	int got = c->n;
+	pthread_mutex_unlock(&c->lock);
+	assert_int_equal(got, n);
+}
+
+static void init_called(struct called *c)
+{
+	memset(c, 0, sizeof *c);
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->cond, NULL);
+	c->submitter = pthread_self();
+}
+
+static void submitted_pieces_get_their_own_result(void **state)
+{
+	(void)state;
+	char token[TP_SURVEY_TOKEN_LEN + 1];
+	create_db(NULL, token);
+	struct tp_group_commit *gc = NULL;
+	struct tp_error err;
+	assert_int_equal(tp_group_commit_open(db_path, &gc, &err), TP_OK);
+	struct called c;
+	init_called(&c);
+	struct gate g = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
+	struct piece first = {.gc = gc, .id = "first", .gate = &g};
+	pthread_t th0;
+	assert_int_equal(pthread_create(&th0, NULL, run_piece, &first), 0);
+	wait_entered(&g);
+	/* Five submitted behind the gated waiter, in this order; s1 fails
+	 * with its own status after writing its row, s3 as well. */
+	struct submitted sp[5];
+	for (int i = 0; i < 5; i++) {
+		sp[i] = (struct submitted){.p = {.gc = gc}, .called = &c, .index = i};
+		snprintf(sp[i].p.id, sizeof sp[i].p.id, "s%d", i);
+	}
+	sp[1].p.fail_with = TP_EINPUT;
+	sp[3].p.fail_with = TP_ECONFLICT;
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(submit_piece(gc, &sp[i]), TP_OK);
+	/* Queued, not answered: nothing waits, and no callback has run. */
+	wait_waiting(gc, 5);
+	assert_int_equal(c.n, 0);
+	open_gate(&g);
+	pthread_join(th0, NULL);
+	wait_called(&c, 5);
+	struct tp_group_commit_stats stats;
+	tp_group_commit_get_stats(gc, &stats);
+	tp_group_commit_close(gc);
+	assert_int_equal(first.got, TP_OK);
+	for (int i = 0; i < 5; i++) {
+		enum tp_status want = i == 1 ? TP_EINPUT : i == 3 ? TP_ECONFLICT : TP_OK;
+		assert_int_equal(sp[i].calls, 1);
+		assert_int_equal(sp[i].got, want);
+		assert_int_equal(sp[i].p.runs, 1);
+		assert_int_equal(stored(sp[i].p.id), want == TP_OK);
+		assert_int_equal(c.order[i], i); /* in queue order */
+	}
+	assert_string_equal(sp[1].err.message, "piece s1 fails on purpose");
+	assert_string_equal(sp[3].err.message, "piece s3 fails on purpose");
+	assert_false(c.on_submitter);
+	/* The gated piece alone, then the five together: 2 groups, and the
+	 * rows of first, s0, s2, s4. */
+	assert_int_equal(stats.groups, 2);
+	assert_int_equal(stats.largest, 5);
+	assert_int_equal(stats.works, 6);
+	assert_int_equal(scalar("SELECT count(*) FROM response"), 4);
+	pthread_mutex_destroy(&c.lock);
+	pthread_cond_destroy(&c.cond);
+}
+
+static void *stop_gc(void *arg)
+{
+	tp_group_commit_stop(arg);
+	return NULL;
+}
+
+static void stop_answers_submitted_then_refuses(void **state)
+{
+	(void)state;
+	char token[TP_SURVEY_TOKEN_LEN + 1];
+	create_db(NULL, token);
+	struct tp_group_commit *gc = NULL;
+	struct tp_error err;
+	assert_int_equal(tp_group_commit_open(db_path, &gc, &err), TP_OK);
+	struct called c;
+	init_called(&c);
+	struct gate g = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
+	struct piece first = {.gc = gc, .id = "first", .gate = &g};
+	pthread_t th0, stopper;
+	assert_int_equal(pthread_create(&th0, NULL, run_piece, &first), 0);
+	wait_entered(&g);
+	/* Three submitted behind the gated one while stopping begins; a
+	 * fourth is submitted once stop() has returned. */
+	struct submitted sp[4];
+	for (int i = 0; i < 4; i++) {
+		sp[i] = (struct submitted){.p = {.gc = gc}, .called = &c, .index = i};
+		snprintf(sp[i].p.id, sizeof sp[i].p.id, "e%d", i);
+	}
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(submit_piece(gc, &sp[i]), TP_OK);
+	wait_waiting(gc, 3);
+	assert_int_equal(pthread_create(&stopper, NULL, stop_gc, gc), 0);
+	sleep_ms(50);
+	open_gate(&g);
+	pthread_join(stopper, NULL);
+	pthread_join(th0, NULL);
+	/* stop() returned: every queued piece was committed and called back. */
+	assert_int_equal(c.n, 3);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(sp[i].calls, 1);
+		assert_int_equal(sp[i].got, TP_OK);
+		assert_true(stored(sp[i].p.id));
+	}
+	assert_int_equal(sp[3].calls, 0);
+	assert_false(stored("e3"));
+	/* After stop(): refused at once, no callback, gc still usable. */
+	assert_int_equal(submit_piece(gc, &sp[3]), TP_EUSAGE);
+	assert_string_equal(sp[3].err.message, "the server is shutting down");
+	struct piece late = {.gc = gc, .id = "late"};
+	run_piece(&late);
+	assert_int_equal(late.got, TP_EUSAGE);
+	tp_group_commit_stop(gc); /* twice is harmless */
+	tp_group_commit_close(gc);
+	assert_int_equal(sp[3].calls, 0);
+	assert_int_equal(first.got, TP_OK);
+	assert_int_equal(scalar("SELECT count(*) FROM response"), 4);
+	pthread_mutex_destroy(&c.lock);
+	pthread_cond_destroy(&c.cond);
+}
+
+static void callback_may_submit_again(void **state)
+{
+	(void)state;
+	char token[TP_SURVEY_TOKEN_LEN + 1];
+	create_db(NULL, token);
+	struct tp_group_commit *gc = NULL;
+	struct tp_error err;
+	assert_int_equal(tp_group_commit_open(db_path, &gc, &err), TP_OK);
+	struct called c;
+	init_called(&c);
+	struct submitted a = {.p = {.gc = gc, .id = "chain-a"}, .called = &c, .index = 0};
+	struct submitted b = {.p = {.gc = gc, .id = "chain-b"}, .called = &c, .index = 1};
+	a.then = &b;
+	assert_int_equal(submit_piece(gc, &a), TP_OK);
+	wait_called(&c, 2);
+	tp_group_commit_close(gc);
+	assert_int_equal(a.got, TP_OK);
+	assert_int_equal(b.got, TP_OK);
+	assert_int_equal(c.order[0], 0);
+	assert_int_equal(c.order[1], 1);
+	assert_true(stored("chain-a"));
+	assert_true(stored("chain-b"));
+	pthread_mutex_destroy(&c.lock);
+	pthread_cond_destroy(&c.cond);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -469,6 +683,11 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(invitation_answered_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(close_drains_the_queue, setup, teardown),
+		cmocka_unit_test_setup_teardown(submitted_pieces_get_their_own_result, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(stop_answers_submitted_then_refuses, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(callback_may_submit_again, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
