@@ -1,5 +1,6 @@
 /* cli/cli.c - helpers shared by the commands: errors, store opening, and
  * text layout that counts characters rather than bytes. */
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -128,4 +129,29 @@ int cli_attr_list(const char *cmd, const char *opt, const char *forms, char *buf
 	if (*n == 0)
 		return cli_usage(cmd, "%s needs %s", opt, forms);
 	return CLI_OK;
+}
+
+int cli_bad_option(const char *cmd, int argc, char **argv)
+{
+	const char *prev = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+	if (strncmp(prev, "--", 2) == 0 && prev[2]) {
+		/* A long option: unknown (optopt 0) or without its value. */
+		size_t name = strcspn(prev, "=");
+		if (optopt == 0)
+			return cli_usage(cmd, "unknown option %.*s", (int)name, prev);
+		return cli_usage(cmd, "%.*s needs a value", (int)name, prev);
+	}
+	/* A short option: getopt stays on a group of letters it has not
+	 * finished ("-AbC"), else it has moved past it. */
+	const char *in = optind < argc && argv[optind][0] == '-' && optopt > 0 && optopt < 128 &&
+				 strchr(argv[optind] + 1, optopt)
+			     ? argv[optind]
+			     : prev;
+	if (optopt > 32 && optopt < 127 && strlen(in) == 2)
+		return cli_usage(cmd, "unknown option -%c, or it needs a value", optopt);
+	if (optopt > 32 && optopt < 127)
+		return cli_usage(cmd, "unknown option -%c (in \"%s\"); a value starting with '-' "
+				      "goes after --",
+				 optopt, in);
+	return cli_usage(cmd, "unknown option %s", in);
 }

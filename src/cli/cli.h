@@ -115,6 +115,12 @@ void cli_query_free(struct cli_query *cq);
  * are laid out in memory with padded cells, then written through this). */
 void cli_write_trimmed(FILE *out, const char *text, size_t len);
 
+/* The usage error for getopt_long's '?' (run with opterr = 0), naming what
+ * was wrong: an unknown short option and the argument it is in ("-x", or
+ * "-A" in "-AbC": a value starting with '-' must follow `--`), an unknown
+ * long option, or an option missing its value. Returns CLI_USAGE_ERROR. */
+int cli_bad_option(const char *cmd, int argc, char **argv);
+
 /* Splits an option value "attr:A,attr:B,..." in place (buf is modified)
  * into at most max attribute names (pointers into buf, without "attr:").
  * `forms` says what the option takes, for messages ("attr:A,attr:B,...").

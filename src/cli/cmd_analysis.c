@@ -189,8 +189,7 @@ static int gap_parse(struct cli *cli, struct gap_args *a, int argc, char **argv)
 			return -1;
 		}
 		if (c == '?' || c == ':')
-			return cli_usage("gap", "unknown option, or option without its value: %s",
-					 argv[optind - 1]);
+			return cli_bad_option("gap", argc, argv);
 		if (common_option(cli, &a->cq, "gap", c, optarg, &a->json, &rc)) {
 			if (rc != CLI_OK)
 				return rc;
@@ -504,9 +503,7 @@ static int linkage_parse(struct cli *cli, struct cli_query *cq, struct tp_linkag
 			return -1;
 		}
 		if (c == '?' || c == ':')
-			return cli_usage("linkage",
-					 "unknown option, or option without its value: %s",
-					 argv[optind - 1]);
+			return cli_bad_option("linkage", argc, argv);
 		if (common_option(cli, cq, "linkage", c, optarg, json, &rc)) {
 			if (rc != CLI_OK)
 				return rc;
@@ -710,8 +707,7 @@ int cmd_flags(struct cli *cli, int argc, char **argv)
 			return CLI_OK;
 		}
 		if (c == '?' || c == ':')
-			rc = cli_usage("flags", "unknown option, or option without its value: %s",
-				       argv[optind - 1]);
+			rc = cli_bad_option("flags", argc, argv);
 		else if (c == 'a')
 			all = true;
 		else

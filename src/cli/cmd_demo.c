@@ -82,8 +82,7 @@ int cmd_demo(struct cli *cli, int argc, char **argv)
 			o.seed = (uint64_t)v;
 			break;
 		default:
-			return cli_usage("demo", "unknown option, or option without its value: %s",
-					 argv[optind - 1]);
+			return cli_bad_option("demo", argc, argv);
 		}
 	}
 	if (optind < argc)

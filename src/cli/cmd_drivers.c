@@ -202,9 +202,7 @@ static int parse_args(struct cli *cli, struct drivers_args *a, int argc, char **
 			return -1;
 		}
 		if (c == '?' || c == ':')
-			return cli_usage("drivers",
-					 "unknown option, or option without its value: %s",
-					 argv[optind - 1]);
+			return cli_bad_option("drivers", argc, argv);
 		int rc = parse_option(cli, a, c, optarg);
 		if (rc != CLI_OK)
 			return rc;

@@ -93,8 +93,7 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 							   "qualtrics, surveymonkey, googleforms)", optarg);
 			break;
 		default:
-			return cli_usage("import", "unknown option, or option without its value: %s",
-					 argv[optind - 1]);
+			return cli_bad_option("import", argc, argv);
 		}
 	}
 	if (optind >= argc)

@@ -32,7 +32,7 @@ int cmd_init(struct cli *cli, int argc, char **argv)
 			cli->db_path = optarg;
 			continue;
 		}
-		return cli_usage("init", "unknown option %s", argv[optind - 1]);
+		return cli_bad_option("init", argc, argv);
 	}
 	if (optind < argc)
 		return cli_usage("init", "unexpected argument \"%s\"", argv[optind]);

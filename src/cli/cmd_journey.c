@@ -169,7 +169,7 @@ int cmd_journey(struct cli *cli, int argc, char **argv)
 		case 'd': cli->db_path = optarg; break;
 		case 'f': force = true; break;
 		case 'j': json = true; break;
-		default: return cli_usage("journey", "unknown option %s", argv[optind - 1]);
+		default: return cli_bad_option("journey", argc, argv);
 		}
 	}
 	if (optind >= argc)

@@ -288,8 +288,7 @@ static int parse_args(struct cli *cli, struct cli_query *cq, const struct scale 
 		case 'w': rc = cli_query_filter(cq, "map", "where", optarg); break;
 		case 'E': show_estimates = true; break;
 		default:
-			return cli_usage("map", "unknown option, or option without its value: %s",
-					 argv[optind - 1]);
+			return cli_bad_option("map", argc, argv);
 		}
 		if (rc != CLI_OK)
 			return rc;

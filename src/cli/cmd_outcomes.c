@@ -173,8 +173,7 @@ static int outcomes_parse(struct cli *cli, struct outcomes_args *a, int argc, ch
 		case 'w': rc = cli_query_filter(&a->cq, "outcomes", "where", optarg); break;
 		case 'j': a->json = true; break;
 		default:
-			rc = cli_usage("outcomes", "unknown option, or option without its value: %s",
-				       argv[optind - 1]);
+			rc = cli_bad_option("outcomes", argc, argv);
 		}
 	}
 	if (rc == CLI_OK && optind < argc)
@@ -406,8 +405,7 @@ static int benchmark_parse(struct cli *cli, struct benchmark_args *a, int argc, 
 		case 'c': a->q.company = optarg; break;
 		case 'j': a->json = true; break;
 		default:
-			return cli_usage("benchmark", "unknown option, or option without its "
-						      "value: %s", argv[optind - 1]);
+			return cli_bad_option("benchmark", argc, argv);
 		}
 	}
 	if (optind < argc)

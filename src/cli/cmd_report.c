@@ -541,8 +541,7 @@ static int parse_args(struct cli *cli, struct report_args *a, int argc, char **a
 			return -1;
 		}
 		if (c == '?' || c == ':')
-			return cli_usage("report", "unknown option, or option without its value: %s",
-					 argv[optind - 1]);
+			return cli_bad_option("report", argc, argv);
 		int rc = parse_option(cli, a, c, optarg);
 		if (rc != CLI_OK)
 			return rc;

@@ -114,9 +114,7 @@ static int parse_args(int argc, char **argv, const char **lang, const char **mod
 			return -1;
 		}
 		if (c != 'l' && c != 'm')
-			return cli_usage("sentiment",
-					 "unknown option, or option without its value: %s",
-					 argv[optind - 1]);
+			return cli_bad_option("sentiment", argc, argv);
 		if (c == 'm')
 			*model = optarg;
 		else

@@ -199,8 +199,7 @@ static int parse_args(struct cli *cli, struct tp_web_options *o, int argc, char 
 			continue;
 		}
 		if (c != 'o')
-			return cli_usage("serve", "unknown option, or option without its value: %s",
-					 argv[optind - 1]);
+			return cli_bad_option("serve", argc, argv);
 		char what[32];
 		snprintf(what, sizeof what, "--%s", opts[index].name);
 		rc = apply(o, opts[index].name, what, optarg);

@@ -104,7 +104,7 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 			cli->db_path = optarg;
 			continue;
 		}
-		return cli_usage("status", "unknown option %s", argv[optind - 1]);
+		return cli_bad_option("status", argc, argv);
 	}
 	if (optind < argc)
 		return cli_usage("status", "unexpected argument \"%s\"", argv[optind]);

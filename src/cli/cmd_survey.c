@@ -15,6 +15,7 @@ static const char help[] =
     "       touchpoint [--db PATH] survey list [--touchpoint ID]\n"
     "       touchpoint [--db PATH] survey qr TOKEN [--base-url URL]\n"
     "                                     [--svg FILE | --png FILE]\n"
+    "       (a token made by an earlier version may start with '-': put it after --)\n"
     "\n"
     "create  makes a survey link for a touchpoint and prints its path, /s/TOKEN\n"
     "        (served by `touchpoint serve`). The token is 128 random bits: only\n"
@@ -240,7 +241,7 @@ int cmd_survey(struct cli *cli, int argc, char **argv)
 			a.svg = optarg;
 			break;
 		default:
-			rc = cli_usage("survey", "unknown option %s", argv[optind - 1]);
+			rc = cli_bad_option("survey", argc, argv);
 		}
 	}
 	if (rc == CLI_OK)

@@ -99,8 +99,7 @@ static int parse_args(const char *sub, int argc, char **argv, struct text_args *
 			a->batch = (long)v;
 			break;
 		default:
-			return cli_usage("text", "unknown option, or option without its value: %s",
-					 argv[optind - 1]);
+			return cli_bad_option("text", argc, argv);
 		}
 	}
 	if (optind < argc)

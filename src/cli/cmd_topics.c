@@ -81,8 +81,7 @@ static int parse_args(int argc, char **argv, struct topics_args *a)
 		}
 		case 'j': a->json = true; break;
 		default:
-			return cli_usage("topics", "unknown option, or option without its value: %s",
-					 argv[optind - 1]);
+			return cli_bad_option("topics", argc, argv);
 		}
 	}
 	if (optind < argc)

@@ -2,7 +2,10 @@
  *
  * A token is the only secret protecting a survey link, so it comes from
  * libsodium's CSPRNG (128 bits, never from rand()) and is written in
- * base64url without padding so it sits in a URL path unescaped. */
+ * base64url without padding so it sits in a URL path unescaped. A token
+ * never starts with '-', so that it can follow a command on the command
+ * line without being read as an option: one that would is drawn again
+ * (1 in 64), which keeps every allowed token equally likely. */
 #include <sodium.h>
 #include <string.h>
 
@@ -13,10 +16,13 @@ enum tp_status tp_survey_token_new(char out[TP_SURVEY_TOKEN_LEN + 1], struct tp_
 	unsigned char raw[16];
 	if (sodium_init() < 0)
 		return tp_error_set(err, TP_EIO, "cannot initialise libsodium's random generator");
-	randombytes_buf(raw, sizeof raw);
-	/* 16 bytes give 22 characters and a NUL: exactly the buffer. */
-	sodium_bin2base64(out, TP_SURVEY_TOKEN_LEN + 1, raw, sizeof raw,
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	do {
+		randombytes_buf(raw, sizeof raw);
+		/* 16 bytes give 22 characters and a NUL: exactly the buffer. */
+		sodium_bin2base64(out, TP_SURVEY_TOKEN_LEN + 1, raw, sizeof raw,
+				  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	} while (out[0] == '-');
+	sodium_memzero(raw, sizeof raw);
 	return TP_OK;
 }
 

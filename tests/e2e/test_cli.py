@@ -151,6 +151,23 @@ class UsageTest(CliTest):
             self.assertEqual(rc, 2, args)
             self.assertTrue(err.strip(), args)
 
+    def test_bad_options_are_named(self):
+        cases = [
+            (["report", "--bogus"], "touchpoint report: unknown option --bogus\n"),
+            (["report", "--metric"], "touchpoint report: --metric needs a value\n"),
+            (["map", "--wat=1"], "touchpoint map: unknown option --wat\n"),
+            (["demo", "-x"], "touchpoint demo: unknown option -x, or it needs a value\n"),
+            # A survey token that starts with '-' is read as options.
+            (["survey", "qr", "-Abc"],
+             "touchpoint survey: unknown option -A (in \"-Abc\"); a value starting "
+             "with '-' goes after --\n"),
+        ]
+        for args, first_line in cases:
+            rc, _, err = self.run_tp(*args)
+            self.assertEqual(rc, 2, args)
+            self.assertTrue(err.startswith(first_line), (args, err))
+            self.assertIn(f"Try `touchpoint {args[0]} --help`.", err)
+
 
 class JourneyTest(CliTest):
     def test_import_and_show_json_round_trip(self):

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "touchpoint/store.h"
 #include "view/view.h"
 #include "web/form.h"
 
@@ -18,6 +19,29 @@ static enum web_form_status parse(const char *body, size_t max_fields, size_t ma
 				  struct web_form *f)
 {
 	return web_form_parse(body, strlen(body), max_fields, max_field, f);
+}
+
+/* Tokens: 22 base64url characters, distinct, and never a leading '-' (a
+ * token must pass as a command-line argument). 4,000 draws would show
+ * about 62 leading dashes if they were allowed (1 in 64). */
+static void tokens_are_base64url_and_never_start_with_a_dash(void **state)
+{
+	(void)state;
+	enum { DRAWS = 4000 };
+	static char seen[DRAWS][TP_SURVEY_TOKEN_LEN + 1];
+	struct tp_error err;
+	int underscores_first = 0;
+	for (int i = 0; i < DRAWS; i++) {
+		assert_int_equal(tp_survey_token_new(seen[i], &err), TP_OK);
+		assert_int_equal(strlen(seen[i]), TP_SURVEY_TOKEN_LEN);
+		assert_true(tp_survey_token_valid(seen[i]));
+		assert_true(seen[i][0] != '-');
+		underscores_first += seen[i][0] == '_';
+	}
+	/* The other 63 first characters stay possible ('_' among them). */
+	assert_true(underscores_first > 0);
+	for (int i = 1; i < DRAWS; i++)
+		assert_string_not_equal(seen[i], seen[i - 1]);
 }
 
 static void form_decodes_percent_and_plus(void **state)
@@ -139,6 +163,7 @@ static void qr_png_is_framed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(tokens_are_base64url_and_never_start_with_a_dash),
 	    cmocka_unit_test(form_decodes_percent_and_plus),
 	    cmocka_unit_test(form_rejects_bad_escapes),
 	    cmocka_unit_test(form_limits),
