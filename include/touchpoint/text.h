@@ -105,6 +105,9 @@ struct tp_token {
 	size_t stem_len;
 	const char *word;   /* the folded word before stemming, NUL-terminated */
 	size_t word_len;
+	const char *lower;  /* the word as written, lower-cased, accents kept
+			       (NFC: "Atención" -> "atención"), for showing */
+	size_t lower_len;
 	int stop;           /* 1 for a stop word (lists pruned so they never hold
 			       sentiment, negation or contrast words) */
 };

@@ -329,10 +329,15 @@ int tp_tokenize(struct tp_tokenizer *t, const char *text, size_t len, tp_token_f
 		i += step;
 		while (i < len && word_at(text, len, i, true, &step))
 			i += step;
-		char word[WORD_MAX + 1], stem[WORD_MAX + 8];
+		char word[WORD_MAX + 1], stem[WORD_MAX + 8], lower[WORD_MAX + 1];
 		size_t wlen = fold(text + start, i - start, true, word, sizeof word);
 		if (wlen == 0)
 			continue;
+		size_t llen = fold(text + start, i - start, false, lower, sizeof lower);
+		if (llen == 0) { /* longer when accents are kept: show the folded word */
+			memcpy(lower, word, wlen + 1);
+			llen = wlen;
+		}
 		size_t slen = tp_text_stem(t->stemmer, t->lang, text + start, i - start, word, wlen,
 					   stem, sizeof stem);
 		if (slen == 0) {
@@ -344,6 +349,8 @@ int tp_tokenize(struct tp_tokenizer *t, const char *text, size_t len, tp_token_f
 		    .stem_len = slen,
 		    .word = word,
 		    .word_len = wlen,
+		    .lower = lower,
+		    .lower_len = llen,
 		    .stop = tp_word_set_has(t->stop, word),
 		};
 		int rc = fn(&tok, ctx);

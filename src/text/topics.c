@@ -14,6 +14,7 @@
 
 #include "touchpoint/text.h"
 #include "touchpoint/topics.h"
+#include "text/sentiment_tables.h"
 #include "util/strmap.h"
 
 #define STEM_MAX 128
@@ -40,6 +41,7 @@ struct topics_ctx {
 	int64_t comments;
 	/* the comment being read */
 	struct counts *cur;
+	const struct lang_rules *rules; /* its language's negators, boosters, contrasts */
 	char prev[STEM_MAX];
 	bool has_prev;
 	bool failed;
@@ -101,7 +103,7 @@ static bool count_term(struct topics_ctx *t, const char *key, size_t len)
 static bool count_form(struct topics_ctx *t, const struct tp_token *tok)
 {
 	char key[2 * STEM_MAX + 2];
-	int len = snprintf(key, sizeof key, "%s\x1f%s", tok->stem, tok->word);
+	int len = snprintf(key, sizeof key, "%s\x1f%s", tok->stem, tok->lower);
 	if (len < 0 || (size_t)len >= sizeof key)
 		return true;
 	int64_t n = 0;
@@ -109,12 +111,31 @@ static bool count_form(struct topics_ctx *t, const struct tp_token *tok)
 	return tp_strmap_put(t->forms, key, (size_t)len, n + 1);
 }
 
+/* Negators, boosters and contrast words ("no", "muy", "pero") are kept out
+ * of the stop words for the sentiment and learned models, but alone they
+ * say nothing about a topic: they count only inside two-word phrases
+ * ("no funciona", "muy lento"). */
+static bool function_word(const struct lang_rules *rules, const char *word)
+{
+	for (const char *const *w = rules->negators; *w; w++)
+		if (strcmp(*w, word) == 0)
+			return true;
+	for (const char *const *w = rules->contrasts; *w; w++)
+		if (strcmp(*w, word) == 0)
+			return true;
+	for (const struct weighted *b = rules->boosters; b->word; b++)
+		if (strcmp(b->word, word) == 0)
+			return true;
+	return false;
+}
+
 static int on_token(const struct tp_token *tok, void *ctx)
 {
 	struct topics_ctx *t = ctx;
 	if (tok->stop || tok->stem_len >= STEM_MAX)
 		return 0;
-	bool ok = count_term(t, tok->stem, tok->stem_len) && count_form(t, tok);
+	bool ok = count_form(t, tok) &&
+		  (function_word(t->rules, tok->word) || count_term(t, tok->stem, tok->stem_len));
 	if (ok && t->has_prev) {
 		char pair[2 * STEM_MAX + 1];
 		int len = snprintf(pair, sizeof pair, "%s %s", t->prev, tok->stem);
@@ -168,6 +189,7 @@ static int on_comment(const struct tp_text_row *row, void *ctx)
 	enum tp_text_lang lang = lang_of(row);
 	if (t->opts->lang >= 0 && (int)lang != t->opts->lang)
 		return 0;
+	t->rules = lang == TP_TEXT_ES ? &tp_sentiment_rules_es : &tp_sentiment_rules_en;
 	const char *name = row->touchpoint ? row->touchpoint : "";
 	if (t->opts->by_nps_group) {
 		name = row->nps == TP_SCORE_NONE ? NULL

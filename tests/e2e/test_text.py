@@ -431,6 +431,25 @@ class TopicsTest(TextTest):
         self.assertIn("unknown touchpoint", err)
         self.assertIn("nowhere", err)
 
+    def test_accents_shown_and_function_words_only_in_phrases(self):
+        # "Atención" is shown with its accent (the stem is folded: atencion);
+        # "no", "muy" and "pero" are not topics alone, only inside phrases.
+        self.import_rows([
+            {"response_id": f"a{i}", "submitted_at": "2026-02-01T10:00:00Z",
+             "respondent_type": "customer", "touchpoint": "web-info", "nps": 3,
+             "comment": c, "lang": "es"}
+            for i, c in enumerate(["La atención no funciona", "Atención muy lenta",
+                                   "atención pero lenta"])])
+        out = json.loads(self.ok("topics", "--top", "50", "--json"))
+        terms = {t["term"]: t for t in out["classes"][0]["terms"]}
+        self.assertIn("atención", terms)
+        self.assertEqual(terms["atención"]["count"], 3)
+        for word in ("no", "muy", "pero"):
+            self.assertNotIn(word, terms)
+        self.assertIn("no funciona", terms)
+        self.assertIn("muy lenta", terms)
+        self.assertEqual(terms["no funciona"]["count"], 1)
+
 
 if __name__ == "__main__":
     unittest.main()
