@@ -264,7 +264,8 @@ static bool drivers_spec(const struct web_request *req, struct tp_drivers_spec *
 }
 
 /* When nothing is chosen yet: a link to `path` with `name` set to the
- * attributes that have an importance rating too (NAME and imp_NAME), the
+ * attributes that have an importance rating or rank too (NAME with imp_NAME
+ * or rank_NAME), the
  * usual candidates for drivers and for the perception gap. */
 static void rated_suggestion(struct tp_buf *b, const struct web_request *req,
 			     const struct page_args *a, const char *path, const char *name)
@@ -283,7 +284,8 @@ static void rated_suggestion(struct tp_buf *b, const struct web_request *req,
 		bool rated = false;
 		for (size_t k = 0; k < n && !rated; k++) {
 			const char *imp = tp_dataset_attribute_name(ds, k);
-			rated = strncmp(imp, "imp_", 4) == 0 && strcmp(imp + 4, attr) == 0;
+			rated = (strncmp(imp, "imp_", 4) == 0 && strcmp(imp + 4, attr) == 0) ||
+				(strncmp(imp, "rank_", 5) == 0 && strcmp(imp + 5, attr) == 0);
 		}
 		if (!rated || strlen(attr) > 200)
 			continue;

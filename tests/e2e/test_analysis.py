@@ -501,8 +501,14 @@ class RankGapTest(AnalysisTest):
             status, text = get("/gap?attributes=" + spec)
             csv_status, csv_text = get("/gap?format=csv&stated=rank&attributes=" + spec)
             es_status, es = get("/gap?lang=es&attributes=" + spec)
+            empty_status, empty = get("/gap")
         finally:
             self.assertEqual(server.stop(), 0)
+        # The empty form offers every attribute with a rank_ (or imp_) companion.
+        self.assertEqual(empty_status, 200)
+        m = re.search(r'<a href="(/gap\?attributes=[^"]*)">([^<]*)</a></p>', empty)
+        self.assertIsNotNone(m, empty[-600:])
+        self.assertEqual(m.group(2), ", ".join(RANKED))
         self.assertEqual(status, 200, text[:300])
         self.assertIn("mean rank", text)
         self.assertIn("p (Mann-Whitney)", text)
