@@ -85,6 +85,28 @@ static enum tp_status stop_error(const char *path, struct tp_error *err)
 	return err->status;
 }
 
+/* The next data row of t into *row (counted in *n_rows; *have false at
+ * the end of the file), with rows the table reader rejects recorded as
+ * problems and skipped. An error (path prefixed) when reading must stop or
+ * the file has more than TP_OUTCOME_ROWS_MAX rows. */
+static enum tp_status next_row(struct tp_table *t, const char *path, struct problems *p,
+			       struct tp_table_row *row, int64_t *n_rows, bool *have,
+			       struct tp_error *err)
+{
+	int got;
+	while ((got = tp_table_next(t, row, err)) == 2)
+		table_problem(p, row, err);
+	*have = got == 1;
+	if (got < 0)
+		return stop_error(path, err);
+	if (got == 0)
+		return TP_OK;
+	if (++*n_rows > TP_OUTCOME_ROWS_MAX)
+		return tp_error_set(err, TP_ELIMIT, "%s: more than %d rows", path,
+				    TP_OUTCOME_ROWS_MAX);
+	return TP_OK;
+}
+
 static enum tp_table_format format_of(const char *path)
 {
 	size_t n = strlen(path);
@@ -293,28 +315,17 @@ enum tp_status tp_outcomes_import(struct tp_store *store, const char *path,
 		}
 	}
 	struct tp_table_row row;
-	int got;
 	int64_t n_rows = 0;
-	while ((got = tp_table_next(t, &row, err)) != 0) {
-		if (got < 0) {
-			st = stop_error(path, err);
-			goto out;
-		}
-		if (got == 2) {
-			table_problem(&p, &row, err);
-			continue;
-		}
-		if (++n_rows > TP_OUTCOME_ROWS_MAX) {
-			st = tp_error_set(err, TP_ELIMIT, "%s: more than %d rows", path,
-					  TP_OUTCOME_ROWS_MAX);
-			goto out;
-		}
+	bool have;
+	while ((st = next_row(t, path, &p, &row, &n_rows, &have, err)) == TP_OK && have) {
 		if (!outcome_row(&row, &p, &pool, &keys, seen, names, &rows) || pool.failed ||
 		    keys.failed) {
 			st = tp_error_set(err, TP_ENOMEM, "out of memory");
 			goto out;
 		}
 	}
+	if (st != TP_OK)
+		goto out;
 	if (n_rows == 0 && p.count == 0)
 		problem(&p, 1, "empty file: no respondent rows");
 	if (p.count) {
@@ -495,27 +506,16 @@ enum tp_status tp_benchmark_import(struct tp_store *store, const char *path, int
 		}
 	}
 	struct tp_table_row row;
-	int got;
 	int64_t n_rows = 0;
-	while ((got = tp_table_next(t, &row, err)) != 0) {
-		if (got < 0) {
-			st = stop_error(path, err);
-			goto out;
-		}
-		if (got == 2) {
-			table_problem(&p, &row, err);
-			continue;
-		}
-		if (++n_rows > TP_OUTCOME_ROWS_MAX) {
-			st = tp_error_set(err, TP_ELIMIT, "%s: more than %d rows", path,
-					  TP_OUTCOME_ROWS_MAX);
-			goto out;
-		}
+	bool have;
+	while ((st = next_row(t, path, &p, &row, &n_rows, &have, err)) == TP_OK && have) {
 		if (!bench_row(&row, &p, &pool, seen, &rows)) {
 			st = tp_error_set(err, TP_ENOMEM, "out of memory");
 			goto out;
 		}
 	}
+	if (st != TP_OK)
+		goto out;
 	if (n_rows == 0 && p.count == 0)
 		problem(&p, 1, "empty file: no benchmark rows");
 	if (p.count) {
