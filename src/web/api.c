@@ -19,6 +19,25 @@
 
 typedef void (*handler_fn)(const struct web_request *req, struct web_reply *rep);
 
+/* --- parameters --- */
+
+const char *web_param(const struct web_request *req, const char *name)
+{
+	for (size_t i = 0; i < req->n_params; i++)
+		if (strcmp(req->params[i].name, name) == 0)
+			return req->params[i].value;
+	return NULL;
+}
+
+const char *web_param_set(const struct web_request *req, const char *name)
+{
+	const char *v = NULL;
+	for (size_t i = 0; i < req->n_params; i++)
+		if (strcmp(req->params[i].name, name) == 0)
+			v = req->params[i].value;
+	return v && v[0] ? v : NULL;
+}
+
 /* --- replies --- */
 
 void web_reply_json(struct web_reply *rep, unsigned status, json_t *body)

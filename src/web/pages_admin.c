@@ -331,21 +331,14 @@ static void start_section(struct tp_buf *b, enum tp_lang lang, const char *csrf,
 	tp_buf_printf(b, "<button type=\"submit\">%s</button></form>\n", tp_msg(lang, TP_MSG_SAVE));
 }
 
-static const char *param(const struct web_request *req, const char *name)
-{
-	for (size_t i = 0; i < req->n_params; i++)
-		if (strcmp(req->params[i].name, name) == 0)
-			return req->params[i].value;
-	return NULL;
-}
 
 /* The result of the last change, from the redirect's query string. */
 static void notice(struct tp_buf *b, const struct web_request *req, enum tp_lang lang)
 {
-	if (!param(req, "saved"))
+	if (!web_param(req, "saved"))
 		return;
 	tp_buf_printf(b, "<p class=\"notice\" role=\"status\">%s", tp_msg(lang, TP_MSG_SAVED));
-	const char *un = param(req, "unassigned");
+	const char *un = web_param(req, "unassigned");
 	char *end = NULL;
 	long long n = un ? strtoll(un, &end, 10) : 0;
 	if (un && *un && !*end && n > 0)

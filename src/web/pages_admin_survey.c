@@ -19,13 +19,6 @@
 static const char *const question_names[] = {"nps", "csat", "ces", "emotion", "comment"};
 #define N_QUESTIONS 5
 
-static const char *param(const struct web_request *req, const char *name)
-{
-	for (size_t i = 0; i < req->n_params; i++)
-		if (strcmp(req->params[i].name, name) == 0)
-			return req->params[i].value;
-	return NULL;
-}
 
 /* --- the page --- */
 
@@ -178,13 +171,13 @@ static void surveys_page(const struct web_request *req, struct web_reply *rep, e
 		page_error(rep, L, 503, err.message);
 		return;
 	}
-	const char *only = param(req, "touchpoint");
+	const char *only = web_param(req, "touchpoint");
 	if (only && !*only)
 		only = NULL;
 	struct tp_buf b;
 	tp_buf_init(&b);
 	admin_begin(&b, L, tp_msg(L, TP_MSG_SURVEY_LINKS), "/admin/surveys?");
-	const char *created = param(req, "created");
+	const char *created = web_param(req, "created");
 	if (created && strspn(created, "0123456789") == strlen(created) && *created)
 		tp_buf_printf(&b, "<p class=\"notice\" role=\"status\">%s %s</p>\n",
 			      tp_msg(L, TP_MSG_LINKS_CREATED), created);
@@ -386,7 +379,7 @@ static int csv_row(const struct tp_survey_link *l, void *ctx)
 void web_page_admin_surveys_csv(const struct web_request *req, struct web_reply *rep)
 {
 	enum tp_lang L = admin_lang(req, rep);
-	const char *only = param(req, "touchpoint");
+	const char *only = web_param(req, "touchpoint");
 	struct tp_buf b;
 	struct tp_error err;
 	tp_buf_init(&b);

@@ -23,15 +23,6 @@
 #define ITEMS_MAX 64   /* attributes or drivers in it */
 #define WEB_BOOTSTRAP 200
 
-/* The last value of a query parameter, or NULL. */
-static const char *param(const struct web_request *req, const char *name)
-{
-	const char *v = NULL;
-	for (size_t i = 0; i < req->n_params; i++)
-		if (strcmp(req->params[i].name, name) == 0)
-			v = req->params[i].value;
-	return v && v[0] ? v : NULL;
-}
 
 /* Splits "attr:A,attr:B" (copied into buf) into names without the prefix.
  * False with a message when an item is not attr:NAME or there are too many. */
@@ -233,8 +224,8 @@ static void drivers_results(struct tp_buf *b, const struct page_args *a,
 static bool drivers_spec(const struct web_request *req, struct tp_drivers_spec *spec,
 			 char *buf, const char **names, char *msg, size_t size)
 {
-	const char *outcome = param(req, "outcome");
-	const char *drivers = param(req, "drivers");
+	const char *outcome = web_param_set(req, "outcome");
+	const char *drivers = web_param_set(req, "drivers");
 	memset(spec, 0, sizeof *spec);
 	spec->outcome = TP_METRIC_NPS;
 	bool business = outcome && strncmp(outcome, "outcome:", 8) == 0 && outcome[8];
@@ -326,7 +317,7 @@ void web_page_drivers(const struct web_request *req, struct web_reply *rep)
 	const char *names[ITEMS_MAX];
 	if (!page_args_parse(req, &a, rep))
 		goto out;
-	const char *outcome = param(req, "outcome"), *drivers = param(req, "drivers");
+	const char *outcome = web_param_set(req, "outcome"), *drivers = web_param_set(req, "drivers");
 	const char *pairs[] = {"outcome", outcome, "drivers", drivers};
 	struct tp_drivers_spec spec;
 	if (drivers && !drivers_spec(req, &spec, buf, names, msg, sizeof msg)) {
@@ -588,8 +579,8 @@ void web_page_gap(const struct web_request *req, struct web_reply *rep)
 	const char *names[ITEMS_MAX];
 	if (!page_args_parse(req, &a, rep))
 		goto out;
-	const char *attrs = param(req, "attributes"), *outcome = param(req, "outcome");
-	const char *stated = param(req, "stated");
+	const char *attrs = web_param_set(req, "attributes"), *outcome = web_param_set(req, "outcome");
+	const char *stated = web_param_set(req, "stated");
 	const char *pairs[] = {"attributes", attrs, "outcome", outcome, "stated", stated};
 	struct tp_gap_spec spec = {.derived = true, .outcome = TP_METRIC_NPS, .level = 0.95,
 				   .filter = &a.q, .attrs = names};
@@ -763,7 +754,7 @@ void web_page_linkage(const struct web_request *req, struct web_reply *rep)
 	struct tp_error err;
 	if (!page_args_parse(req, &a, rep))
 		goto out;
-	const char *team = param(req, "team_attr"), *by = param(req, "by");
+	const char *team = web_param_set(req, "team_attr"), *by = web_param_set(req, "by");
 	const char *pairs[] = {"team_attr", team, "by", by};
 	struct tp_linkage_spec spec = {.team_attr = team, .metric = a.q.metric, .anonymity = 5,
 				       .level = 0.95, .filter = &a.q};

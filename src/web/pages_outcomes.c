@@ -18,15 +18,6 @@
 
 #define NAMES_MAX 64 /* outcome names listed in the form */
 
-/* The last non-empty value of a query parameter, or NULL. */
-static const char *param(const struct web_request *req, const char *name)
-{
-	const char *v = NULL;
-	for (size_t i = 0; i < req->n_params; i++)
-		if (strcmp(req->params[i].name, name) == 0)
-			v = req->params[i].value;
-	return v && v[0] ? v : NULL;
-}
 
 /* Appends "&name=value" (URL-encoded) when value is not NULL. */
 static void url_param(struct tp_buf *url, const char *name, const char *value)
@@ -265,7 +256,7 @@ static bool outcome_compute(const struct web_request *req, const struct page_arg
 			    bool html, struct outcome_work *w, struct web_reply *rep)
 {
 	struct tp_error err;
-	if (!move_share(param(req, "move"), &w->move)) {
+	if (!move_share(web_param_set(req, "move"), &w->move)) {
 		fail(rep, a->lang, html, 400, "move must be a share from 0 to 1");
 		return false;
 	}
@@ -273,7 +264,7 @@ static bool outcome_compute(const struct web_request *req, const struct page_arg
 		fail(rep, a->lang, html, 503, err.message);
 		return false;
 	}
-	w->chosen = param(req, "outcome");
+	w->chosen = web_param_set(req, "outcome");
 	if (!w->chosen && w->names.n > 0)
 		w->chosen = w->names.items[0];
 	if (!w->chosen) {
@@ -320,7 +311,7 @@ void web_page_outcomes(const struct web_request *req, struct web_reply *rep)
 	tp_buf_init(&extra);
 	tp_buf_init(&b);
 	url_param(&extra, "outcome", w.chosen);
-	url_param(&extra, "move", param(req, "move"));
+	url_param(&extra, "move", web_param_set(req, "move"));
 	if (a.csv) {
 		outcome_csv(&b, w.report);
 	} else {
@@ -328,7 +319,7 @@ void web_page_outcomes(const struct web_request *req, struct web_reply *rep)
 		tp_html_begin(&b, a.lang, tp_msg(a.lang, TP_MSG_OUTCOMES_PAGE),
 			      self ? self : "/outcomes?");
 		free(self);
-		outcome_form(&b, &a, &w.names, w.chosen, param(req, "move"));
+		outcome_form(&b, &a, &w.names, w.chosen, web_param_set(req, "move"));
 		outcome_html(&b, &a, w.report, &extra);
 		tp_html_end(&b);
 	}
@@ -385,9 +376,9 @@ static bool benchmark_compute(const struct web_request *req, const struct page_a
 	struct tp_error err;
 	struct tp_benchmark_query q = {
 		.metric = a->q.metric,
-		.period = param(req, "period"),
-		.sector = param(req, "sector"),
-		.company = param(req, "company"),
+		.period = web_param_set(req, "period"),
+		.sector = web_param_set(req, "sector"),
+		.company = web_param_set(req, "company"),
 		.level = 0.95,
 	};
 	int64_t from, to;
@@ -576,9 +567,9 @@ void web_page_benchmark(const struct web_request *req, struct web_reply *rep)
 	struct tp_buf extra, b;
 	tp_buf_init(&extra);
 	tp_buf_init(&b);
-	url_param(&extra, "period", param(req, "period"));
-	url_param(&extra, "sector", param(req, "sector"));
-	url_param(&extra, "company", param(req, "company"));
+	url_param(&extra, "period", web_param_set(req, "period"));
+	url_param(&extra, "sector", web_param_set(req, "sector"));
+	url_param(&extra, "company", web_param_set(req, "company"));
 	if (a.csv) {
 		benchmark_csv(&b, r);
 	} else {

@@ -143,6 +143,11 @@ void web_page_admin_surveys_post(const struct web_request *req, struct web_reply
 void web_page_admin_surveys_csv(const struct web_request *req, struct web_reply *rep);
 void web_page_survey_qr_png(const struct web_request *req, struct web_reply *rep);
 
+/* Query or form parameters of req: web_param the first value of name
+ * (possibly ""), web_param_set the last non-empty one; NULL when absent. */
+const char *web_param(const struct web_request *req, const char *name);
+const char *web_param_set(const struct web_request *req, const char *name);
+
 /* Sets rep to status and the JSON object body (reference stolen), adding
  * the "error" member msg when msg is not NULL. */
 void web_reply_json(struct web_reply *rep, unsigned status, json_t *body);
