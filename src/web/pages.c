@@ -430,22 +430,39 @@ void page_text_input(struct tp_buf *b, const char *label, const char *name, cons
 	tp_buf_puts(b, "></label>\n");
 }
 
-void page_filter_form(struct tp_buf *b, const struct page_args *a, const char *action)
+void page_form_open(struct tp_buf *b, const struct page_args *a, const char *action)
+{
+	tp_buf_printf(b, "<form class=\"filters\" method=\"get\" action=\"%s\">\n", action);
+	tp_buf_printf(b, "<input type=\"hidden\" name=\"lang\" value=\"%s\">",
+		      tp_lang_code(a->lang));
+}
+
+void page_period_inputs(struct tp_buf *b, const struct page_args *a)
 {
 	enum tp_lang L = a->lang;
-	static const char *const metrics[] = {"nps", "csat", "ces", "emotion", "sentiment"};
-	tp_buf_printf(b, "<form class=\"filters\" method=\"get\" action=\"%s\">\n", action);
-	tp_buf_printf(b, "<input type=\"hidden\" name=\"lang\" value=\"%s\">", tp_lang_code(L));
-	tp_buf_printf(b, "<label>%s <select name=\"metric\">", tp_msg(L, TP_MSG_INDICATOR));
-	for (size_t i = 0; i < sizeof metrics / sizeof metrics[0]; i++)
-		page_option(b, metrics[i], metrics[i], strcmp(a->metric, metrics[i]) == 0);
-	tp_buf_puts(b, "</select></label>\n");
 	page_text_input(b, tp_msg(L, TP_MSG_FROM), "from", a->from, "2026-01-01");
 	page_text_input(b, tp_msg(L, TP_MSG_TO), "to", a->to, "2026-06-30");
 	for (size_t i = 0; i < a->n_where; i++)
 		page_text_input(b, tp_msg(L, TP_MSG_FILTER), "where", a->where[i], NULL);
 	page_text_input(b, tp_msg(L, TP_MSG_FILTER), "where", NULL, tp_msg(L, TP_MSG_WHERE_HINT));
-	tp_buf_printf(b, "<button type=\"submit\">%s</button>\n</form>\n", tp_msg(L, TP_MSG_APPLY));
+}
+
+void page_form_submit(struct tp_buf *b, enum tp_lang lang)
+{
+	tp_buf_printf(b, "<button type=\"submit\">%s</button>\n</form>\n", tp_msg(lang, TP_MSG_APPLY));
+}
+
+void page_filter_form(struct tp_buf *b, const struct page_args *a, const char *action)
+{
+	enum tp_lang L = a->lang;
+	static const char *const metrics[] = {"nps", "csat", "ces", "emotion", "sentiment"};
+	page_form_open(b, a, action);
+	tp_buf_printf(b, "<label>%s <select name=\"metric\">", tp_msg(L, TP_MSG_INDICATOR));
+	for (size_t i = 0; i < sizeof metrics / sizeof metrics[0]; i++)
+		page_option(b, metrics[i], metrics[i], strcmp(a->metric, metrics[i]) == 0);
+	tp_buf_puts(b, "</select></label>\n");
+	page_period_inputs(b, a);
+	page_form_submit(b, L);
 }
 
 /* The current URL without lang, ready for "lang=xx" (attribute-escaped). */

@@ -88,6 +88,12 @@ void page_option(struct tp_buf *b, const char *value, const char *label, bool se
 void page_text_input(struct tp_buf *b, const char *label, const char *name, const char *value,
 		     const char *placeholder);
 void page_filter_form(struct tp_buf *b, const struct page_args *a, const char *action);
+/* The pieces of such forms, for pages with fields of their own: the form's
+ * start (action, the language kept), the period and segment filter inputs,
+ * and the Apply button with the form's end. */
+void page_form_open(struct tp_buf *b, const struct page_args *a, const char *action);
+void page_period_inputs(struct tp_buf *b, const struct page_args *a);
+void page_form_submit(struct tp_buf *b, enum tp_lang lang);
 
 /* The current URL (path, filters, then `extra`, already URL-encoded)
  * ending in "&", HTML-escaped for an attribute; the caller frees it. */

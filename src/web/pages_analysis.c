@@ -66,26 +66,6 @@ static void report_error(struct web_reply *rep, enum tp_lang lang, const struct 
 	page_error(rep, lang, err->status == TP_EINPUT ? 400 : 503, err->message);
 }
 
-/* The form of a page: language, the page's own fields (written by the
- * caller between open and close), the period and --where filters. */
-static void form_open(struct tp_buf *b, const struct page_args *a, const char *action)
-{
-	tp_buf_printf(b, "<form class=\"filters\" method=\"get\" action=\"%s\">\n", action);
-	tp_buf_printf(b, "<input type=\"hidden\" name=\"lang\" value=\"%s\">",
-		      tp_lang_code(a->lang));
-}
-
-static void form_close(struct tp_buf *b, const struct page_args *a)
-{
-	enum tp_lang L = a->lang;
-	page_text_input(b, tp_msg(L, TP_MSG_FROM), "from", a->from, "2026-01-01");
-	page_text_input(b, tp_msg(L, TP_MSG_TO), "to", a->to, "2026-06-30");
-	for (size_t i = 0; i < a->n_where; i++)
-		page_text_input(b, tp_msg(L, TP_MSG_FILTER), "where", a->where[i], NULL);
-	page_text_input(b, tp_msg(L, TP_MSG_FILTER), "where", NULL, tp_msg(L, TP_MSG_WHERE_HINT));
-	tp_buf_printf(b, "<button type=\"submit\">%s</button>\n</form>\n", tp_msg(L, TP_MSG_APPLY));
-}
-
 /* Links between the three analyses. */
 static void analysis_nav(struct tp_buf *b, enum tp_lang L)
 {
@@ -376,12 +356,13 @@ void web_page_drivers(const struct web_request *req, struct web_reply *rep)
 		tp_html_begin(&b, L, tp_msg(L, TP_MSG_DRIVERS_PAGE), self ? self : "/drivers?");
 		free(self);
 		analysis_nav(&b, L);
-		form_open(&b, &a, "/drivers");
+		page_form_open(&b, &a, "/drivers");
 		page_text_input(&b, tp_msg(L, TP_MSG_OUTCOME), "outcome", outcome ? outcome : "nps",
 				"nps, csat, ces, attr:NAME, outcome:NAME");
 		page_text_input(&b, tp_msg(L, TP_MSG_DRIVERS_FIELD), "drivers", drivers,
 				tp_msg(L, TP_MSG_DRIVERS_HINT));
-		form_close(&b, &a);
+		page_period_inputs(&b, &a);
+		page_form_submit(&b, a.lang);
 		if (res) {
 			drivers_results(&b, &a, &v);
 			csv_link(&b, &a, "/drivers", pairs, 2);
@@ -625,7 +606,7 @@ void web_page_gap(const struct web_request *req, struct web_reply *rep)
 		tp_html_begin(&b, L, tp_msg(L, TP_MSG_GAP_PAGE), self ? self : "/gap?");
 		free(self);
 		analysis_nav(&b, L);
-		form_open(&b, &a, "/gap");
+		page_form_open(&b, &a, "/gap");
 		page_text_input(&b, tp_msg(L, TP_MSG_ATTRIBUTES), "attributes", attrs,
 				tp_msg(L, TP_MSG_ATTRIBUTES_HINT));
 		page_text_input(&b, tp_msg(L, TP_MSG_OUTCOME), "outcome", outcome ? outcome : "nps",
@@ -637,7 +618,8 @@ void web_page_gap(const struct web_request *req, struct web_reply *rep)
 			page_option(&b, kinds[i], kinds[i],
 				    strcmp(stated ? stated : "auto", kinds[i]) == 0);
 		tp_buf_puts(&b, "</select></label>\n");
-		form_close(&b, &a);
+		page_period_inputs(&b, &a);
+		page_form_submit(&b, a.lang);
 		if (r) {
 			gap_html(&b, &a, r);
 			csv_link(&b, &a, "/gap", pairs, 3);
@@ -789,7 +771,7 @@ void web_page_linkage(const struct web_request *req, struct web_reply *rep)
 		tp_html_begin(&b, L, tp_msg(L, TP_MSG_LINKAGE_PAGE), self ? self : "/linkage?");
 		free(self);
 		analysis_nav(&b, L);
-		form_open(&b, &a, "/linkage");
+		page_form_open(&b, &a, "/linkage");
 		tp_buf_printf(&b, "<label>%s <select name=\"metric\">",
 			      tp_msg(L, TP_MSG_CUSTOMER_SCORE));
 		for (size_t i = 0; i < 3; i++)
@@ -797,7 +779,8 @@ void web_page_linkage(const struct web_request *req, struct web_reply *rep)
 		tp_buf_puts(&b, "</select></label>\n");
 		page_text_input(&b, tp_msg(L, TP_MSG_TEAM), "team_attr", team, "team");
 		page_text_input(&b, "by", "by", by, "owner, attr:NAME");
-		form_close(&b, &a);
+		page_period_inputs(&b, &a);
+		page_form_submit(&b, a.lang);
 		linkage_html(&b, &a, r, spec.metric);
 		csv_link(&b, &a, "/linkage", pairs, 2);
 		tp_html_end(&b);

@@ -98,9 +98,7 @@ static void outcome_form(struct tp_buf *b, const struct page_args *a, const stru
 			 const char *chosen, const char *move)
 {
 	enum tp_lang L = a->lang;
-	tp_buf_printf(b, "<form class=\"filters\" method=\"get\" action=\"/outcomes\">\n"
-			 "<input type=\"hidden\" name=\"lang\" value=\"%s\">",
-		      tp_lang_code(L));
+	page_form_open(b, a, "/outcomes");
 	tp_buf_printf(b, "<label>%s <select name=\"outcome\">", tp_msg(L, TP_MSG_OUTCOME));
 	for (size_t i = 0; i < ns->n; i++) {
 		tp_buf_puts(b, "<option value=\"");
@@ -110,13 +108,9 @@ static void outcome_form(struct tp_buf *b, const struct page_args *a, const stru
 		tp_buf_puts(b, "</option>");
 	}
 	tp_buf_puts(b, "</select></label>\n");
-	page_text_input(b, tp_msg(L, TP_MSG_FROM), "from", a->from, "2026-01-01");
-	page_text_input(b, tp_msg(L, TP_MSG_TO), "to", a->to, "2026-06-30");
-	for (size_t i = 0; i < a->n_where; i++)
-		page_text_input(b, tp_msg(L, TP_MSG_FILTER), "where", a->where[i], NULL);
-	page_text_input(b, tp_msg(L, TP_MSG_FILTER), "where", NULL, tp_msg(L, TP_MSG_WHERE_HINT));
+	page_period_inputs(b, a);
 	page_text_input(b, tp_msg(L, TP_MSG_MOVE_SHARE), "move", move, "0.1");
-	tp_buf_printf(b, "<button type=\"submit\">%s</button>\n</form>\n", tp_msg(L, TP_MSG_APPLY));
+	page_form_submit(b, L);
 }
 
 static const enum tp_msg group_msg[TP_OUTCOME_GROUPS] = {TP_MSG_PROMOTERS, TP_MSG_PASSIVES,
@@ -423,16 +417,14 @@ static void benchmark_form(struct tp_buf *b, const struct page_args *a,
 {
 	enum tp_lang L = a->lang;
 	static const char *const metrics[] = {"nps", "csat", "ces"};
-	tp_buf_printf(b, "<form class=\"filters\" method=\"get\" action=\"/benchmark\">\n"
-			 "<input type=\"hidden\" name=\"lang\" value=\"%s\">",
-		      tp_lang_code(L));
+	page_form_open(b, a, "/benchmark");
 	tp_buf_printf(b, "<label>%s <select name=\"metric\">", tp_msg(L, TP_MSG_INDICATOR));
 	for (size_t i = 0; i < 3; i++)
 		page_option(b, metrics[i], metrics[i], strcmp(a->metric, metrics[i]) == 0);
 	tp_buf_puts(b, "</select></label>\n");
 	page_text_input(b, tp_msg(L, TP_MSG_PERIOD), "period", r->period, "2026-Q2");
 	page_text_input(b, tp_msg(L, TP_MSG_SECTOR), "sector", r->sector, NULL);
-	tp_buf_printf(b, "<button type=\"submit\">%s</button>\n</form>\n", tp_msg(L, TP_MSG_APPLY));
+	page_form_submit(b, L);
 }
 
 static void rank_row(struct tp_buf *b, enum tp_lang L, enum tp_msg what, const char *sector,
