@@ -502,6 +502,19 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	return rq;
 }
 
+/* New connections are turned away once the server is stopping. (Not
+ * MHD_quiesce_daemon: with a thread pool on epoll, libmicrohttpd 0.9.75
+ * can race its workers removing the listening socket from their epoll
+ * sets and abort the process with "Failed to remove listen FD from epoll
+ * set", as a clean-clone test run showed.) */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	(void)addr;
+	(void)addrlen;
+	const struct tp_web_server *s = cls;
+	return atomic_load(&s->stopping) ? MHD_NO : MHD_YES;
+}
+
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
@@ -606,7 +619,7 @@ static enum tp_status start_daemon(struct tp_web_server *s, struct sockaddr_stor
 	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | (v6 ? MHD_USE_IPv6 : 0);
 	errno = 0;
 	s->daemon = MHD_start_daemon(
-	    flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)ss,
+	    flags, 0, on_accept, s, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, s->threads, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 	    memory < 32768 ? (size_t)32768 : memory, MHD_OPTION_CONNECTION_TIMEOUT, o->timeout,
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
@@ -681,8 +694,7 @@ void tp_web_stop(struct tp_web_server *s)
 {
 	if (!s)
 		return;
-	atomic_store(&s->stopping, true);
-	MHD_socket listener = MHD_quiesce_daemon(s->daemon);
+	atomic_store(&s->stopping, true); /* on_accept turns new connections away */
 	/* Requests already begun finish and get their answer. */
 	struct timespec start, tick = {.tv_sec = 0, .tv_nsec = 10 * 1000 * 1000};
 	clock_gettime(CLOCK_MONOTONIC, &start);
@@ -696,8 +708,6 @@ void tp_web_stop(struct tp_web_server *s)
 	while (atomic_load(&s->in_flight) > 0 && ms_since(&start) < 5000.0)
 		nanosleep(&tick, NULL);
 	MHD_stop_daemon(s->daemon);
-	if (listener != MHD_INVALID_SOCKET)
-		close(listener);
 	server_free(s);
 }
 
